@@ -1,0 +1,63 @@
+import type { Labels } from '../common/labels';
+
+/** InstantSample is one element of an instant vector. */
+export interface InstantSample {
+  labels: Labels;
+  t: number;
+  v: number;
+}
+
+/** RangeSeries is one element of a range vector (matrix), with points sorted by time. */
+export interface RangeSeries {
+  labels: Labels;
+  t: number[];
+  v: number[];
+}
+
+/** PromValue is a query's result, typed as in Prometheus's API (`resultType`). */
+export type PromValue =
+  | { type: 'vector'; samples: InstantSample[] }
+  | { type: 'matrix'; series: RangeSeries[] }
+  | { type: 'scalar'; t: number; v: number }
+  | { type: 'string'; t: number; v: string };
+
+/** QueryResult carries the value and the annotations Prometheus returns beside it. */
+export interface QueryResult {
+  value: PromValue;
+  warnings: string[];
+  infos: string[];
+}
+
+/** QueryOptions are per-query limits; unset fields take the engine's configured defaults. */
+export interface QueryOptions {
+  timeoutMs?: number;
+  lookbackDeltaMs?: number;
+  signal?: AbortSignal;
+}
+
+/** QueryErrorType mirrors Prometheus's API errorType values so the web stage maps them 1:1. */
+export type QueryErrorType =
+  'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'too_many_samples';
+
+/** QueryError is a failed query: bad input (bad_data, with a "parse error at char N" message) or a limit. */
+export class QueryError extends Error {
+  constructor(
+    readonly type: QueryErrorType,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
+
+/** Engine answers PromQL over a storage Querier. Times are ms since the epoch; step is ms. */
+export interface Engine {
+  instantQuery(expr: string, t: number, opts?: QueryOptions): Promise<QueryResult>;
+  rangeQuery(
+    expr: string,
+    start: number,
+    end: number,
+    step: number,
+    opts?: QueryOptions,
+  ): Promise<QueryResult>;
+}
