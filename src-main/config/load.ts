@@ -1,0 +1,248 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import type { ScrapeConfig, VigieConfig } from './api';
+import { ConfigError, formatPath, Locator, type ConfigProblem, type KeyPath } from './errors';
+import { configSchema, isUnsupported, type RawConfig } from './schema';
+import { formatDuration } from './units';
+
+export { ConfigError, type ConfigProblem } from './errors';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const DAY = 24 * 60 * MINUTE;
+
+/**
+ * DEFAULTS are Vigie's own defaults. Scrape and evaluation intervals are shorter than Prometheus's 1m
+ * because a lab dashboard is watched live; the rest follows Prometheus where it has a setting.
+ */
+export const DEFAULTS = {
+  scrapeInterval: 10 * SECOND,
+  scrapeTimeout: 10 * SECOND,
+  evaluationInterval: 10 * SECOND,
+  fileSDRefreshInterval: 5 * MINUTE,
+  /** retention: 30 days, long enough to compare this month with the last weeks. */
+  retention: 30 * DAY,
+  /** flushInterval bounds what a crash (kill -9, power loss) may lose: the issue asks for at most 2 s. */
+  flushInterval: SECOND,
+  listen: '127.0.0.1:9742',
+  queryTimeout: 2 * MINUTE,
+  maxSamples: 50_000_000,
+  lookbackDelta: 5 * MINUTE,
+  maxSeries: 0,
+} as const;
+
+/** defaultConfig is the configuration used when no file is given: what makes the first run work. */
+export function defaultConfig(): VigieConfig {
+  return build({}, '.', () => undefined);
+}
+
+/**
+ * parseConfig reads a config file's text (a prometheus.yml's common part is accepted unchanged). `file`
+ * names the file in errors and anchors relative paths (rule_files, file_sd files, storage.path).
+ * Throws ConfigError listing every problem as `file:line:col: key.path: message`.
+ */
+export function parseConfig(text: string, file: string): VigieConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const locator = new Locator(doc, lines);
+  const problems: ConfigProblem[] = [];
+  const at = (path: KeyPath, message: string): void => {
+    const { line, col } = locator.locate(path);
+    problems.push({ file, line, col, path: formatPath(path), message });
+  };
+
+  for (const err of doc.errors) {
+    const { line, col } = locator.position(err.pos[0]);
+    problems.push({ file, line, col, path: '', message: firstLine(err.message) });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const raw: unknown = doc.toJS({ maxAliasCount: 1000 }) ?? {};
+  const parsed = configSchema.safeParse(raw, { error: issueMessage });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) reportIssue(issue, at);
+    throw new ConfigError(sortProblems(problems));
+  }
+  const config = build(parsed.data, dirname(file), at);
+  if (problems.length > 0) throw new ConfigError(sortProblems(problems));
+  return config;
+}
+
+/** loadConfig reads and parses a config file; without a path it returns defaultConfig(). */
+export async function loadConfig(path?: string): Promise<VigieConfig> {
+  if (path === undefined) return defaultConfig();
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new ConfigError([{ file: path, line: 0, col: 0, path: '', message: `cannot read: ${message}` }]);
+  }
+  return parseConfig(text, path);
+}
+
+type Report = (path: KeyPath, message: string) => void;
+
+/** reportIssue turns one zod issue into located problems; an unknown key is reported at the key itself. */
+function reportIssue(issue: z.core.$ZodIssue, at: Report): void {
+  if (issue.code === 'unrecognized_keys') {
+    const section = issue.path.filter((s) => typeof s !== 'number').join('.');
+    for (const key of issue.keys) {
+      at(
+        [...issue.path, key],
+        isUnsupported(section, key) ? 'not supported by Vigie (yet)' : `unknown key "${key}"`,
+      );
+    }
+    return;
+  }
+  if (issue.code === 'invalid_key') {
+    for (const inner of issue.issues) at(issue.path, inner.message);
+    return;
+  }
+  at(issue.path, issue.message);
+}
+
+/** issueMessage words zod's generic messages for a config author: what was expected, what was found. */
+function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      return `expected ${article(issue.expected)}, got ${describe(issue.input)}`;
+    case 'invalid_union':
+      return `expected a string, number or boolean, got ${describe(issue.input)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(issue.input)}`;
+    case 'too_small':
+      if (issue.origin === 'number')
+        return `must be ≥ ${String(issue.minimum)}, got ${describe(issue.input)}`;
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function article(type: string): string {
+  if (type === 'object') return 'a mapping';
+  if (type === 'array') return 'a list';
+  if (type === 'int') return 'an integer';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'an empty value';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `"${v}"`;
+  return String(v);
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}
+
+function sortProblems(ps: ConfigProblem[]): ConfigProblem[] {
+  return ps.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/** resolvePath anchors a relative path at the config file's folder, as Prometheus does. */
+function resolvePath(dir: string, p: string): string {
+  return isAbsolute(p) ? p : resolve(dir, p);
+}
+
+/** positive treats 0 as unset: Prometheus cannot tell `0s` from an absent duration either. */
+function positive(ms: number | undefined): number | undefined {
+  return ms === undefined || ms === 0 ? undefined : ms;
+}
+
+/** build fills defaults and inheritance into a validated file and runs the checks that span fields. */
+function build(raw: RawConfig, dir: string, at: Report): VigieConfig {
+  const g = raw.global ?? {};
+  const scrapeInterval = positive(g.scrape_interval) ?? DEFAULTS.scrapeInterval;
+  let scrapeTimeout = positive(g.scrape_timeout);
+  if (scrapeTimeout !== undefined && scrapeTimeout > scrapeInterval)
+    at(
+      ['global', 'scrape_timeout'],
+      `global scrape_timeout (${formatDuration(scrapeTimeout)}) greater than scrape_interval (${formatDuration(scrapeInterval)})`,
+    );
+  scrapeTimeout ??= Math.min(DEFAULTS.scrapeTimeout, scrapeInterval);
+  const global = {
+    scrape_interval: scrapeInterval,
+    scrape_timeout: scrapeTimeout,
+    evaluation_interval: positive(g.evaluation_interval) ?? DEFAULTS.evaluationInterval,
+    external_labels: g.external_labels ?? {},
+  };
+
+  const jobs = new Map<string, number>();
+  const scrapeConfigs = (raw.scrape_configs ?? []).map((sc, i): ScrapeConfig => {
+    const first = jobs.get(sc.job_name);
+    if (first !== undefined)
+      at(
+        ['scrape_configs', i, 'job_name'],
+        `found multiple scrape configs with job name "${sc.job_name}" (first at scrape_configs[${first}])`,
+      );
+    else jobs.set(sc.job_name, i);
+    const interval = positive(sc.scrape_interval) ?? global.scrape_interval;
+    let timeout = positive(sc.scrape_timeout);
+    if (timeout !== undefined && timeout > interval)
+      at(
+        ['scrape_configs', i, 'scrape_timeout'],
+        `scrape_timeout (${formatDuration(timeout)}) greater than scrape_interval (${formatDuration(interval)}) for job "${sc.job_name}"`,
+      );
+    timeout ??= Math.min(global.scrape_timeout, interval);
+    const staticConfigs = (sc.static_configs ?? []).map((st, j) => {
+      const targets = st.targets ?? [];
+      targets.forEach((t, k) => {
+        if (t === '' || t.includes('/'))
+          at(['scrape_configs', i, 'static_configs', j, 'targets', k], `"${t}" is not a valid hostname`);
+      });
+      return { targets, labels: st.labels ?? {} };
+    });
+    return {
+      job_name: sc.job_name,
+      scrape_interval: interval,
+      scrape_timeout: timeout,
+      metrics_path: sc.metrics_path ?? '/metrics',
+      scheme: sc.scheme ?? 'http',
+      params: sc.params ?? {},
+      honor_labels: sc.honor_labels ?? false,
+      honor_timestamps: sc.honor_timestamps ?? true,
+      sample_limit: sc.sample_limit ?? 0,
+      label_limit: sc.label_limit ?? 0,
+      label_name_length_limit: sc.label_name_length_limit ?? 0,
+      label_value_length_limit: sc.label_value_length_limit ?? 0,
+      body_size_limit: sc.body_size_limit ?? 0,
+      static_configs: staticConfigs,
+      file_sd_configs: (sc.file_sd_configs ?? []).map((f) => ({
+        files: f.files.map((p) => resolvePath(dir, p)),
+        refresh_interval: positive(f.refresh_interval) ?? DEFAULTS.fileSDRefreshInterval,
+      })),
+    };
+  });
+
+  const q = raw.query ?? {};
+  const lookback = q.lookback_delta;
+  if (lookback === 0) at(['query', 'lookback_delta'], 'lookback_delta must be greater than 0');
+  const mdns = raw.discovery?.mdns ?? {};
+  const storagePath = raw.storage?.path;
+  return {
+    global,
+    scrape_configs: scrapeConfigs,
+    rule_files: (raw.rule_files ?? []).map((p) => resolvePath(dir, p)),
+    storage: {
+      ...(storagePath !== undefined ? { path: resolvePath(dir, storagePath) } : {}),
+      retention: raw.storage?.retention ?? DEFAULTS.retention,
+      flush_interval: positive(raw.storage?.flush_interval) ?? DEFAULTS.flushInterval,
+    },
+    discovery: { mdns: { enabled: mdns.enabled ?? true, interfaces: mdns.interfaces ?? [] } },
+    web: { listen: raw.web?.listen ?? DEFAULTS.listen },
+    query: {
+      timeout: positive(q.timeout) ?? DEFAULTS.queryTimeout,
+      max_samples: q.max_samples ?? DEFAULTS.maxSamples,
+      lookback_delta: positive(lookback) ?? DEFAULTS.lookbackDelta,
+      max_series: q.max_series ?? DEFAULTS.maxSeries,
+    },
+    local_agent: { enabled: raw.local_agent?.enabled ?? true },
+  };
+}

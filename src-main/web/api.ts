@@ -1,0 +1,37 @@
+import type { VigieConfig } from '../config/api';
+import type { Engine } from '../promql/api';
+import type { ScrapeManager } from '../scrape/api';
+import type { Querier, StorageStats } from '../storage/api';
+
+/** BuildInfo is what /api/v1/status/buildinfo reports; field names follow Prometheus's response. */
+export interface BuildInfo {
+  version: string;
+  revision: string;
+  branch: string;
+  buildUser: string;
+  buildDate: string;
+  /** runtimeVersion is reported as Prometheus's `goVersion` (e.g. "node v20.19.0"). */
+  runtimeVersion: string;
+}
+
+/**
+ * WebDeps is everything the web app reads, as interfaces only, so the app runs the same behind a Node
+ * listener, inside Electron's app:// protocol handler, and in tests with fakes.
+ */
+export interface WebDeps {
+  querier: Querier;
+  engine: Engine;
+  scrape: Pick<ScrapeManager, 'targets'>;
+  storageStats(): Promise<StorageStats>;
+  buildInfo: BuildInfo;
+  /** config returns the running configuration (it changes on reload). */
+  config: () => VigieConfig;
+  /** staticDir holds the renderer's built files; when absent or unbuilt, `/` explains how to build it. */
+  staticDir?: string;
+  /** ready tells whether the appliance finished starting (/-/ready answers 503 until then); default ready. */
+  ready?: () => boolean;
+  /** startTime of the appliance in ms, for runtimeinfo; defaults to when the app was created. */
+  startTime?: number;
+  /** now is the clock (ms) used for default query times; tests pin it. */
+  now?: () => number;
+}

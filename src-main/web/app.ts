@@ -1,0 +1,22 @@
+import { Hono } from 'hono';
+import type { WebDeps } from './api';
+import { errorResponse } from './respond';
+import { addMetaRoutes } from './routes-meta';
+import { addQueryRoutes } from './routes-query';
+import { addStatusRoutes } from './routes-status';
+import { addStaticRoutes } from './static';
+
+/**
+ * createWebApp builds Vigie's one HTTP app: Prometheus's /api/v1 (so Grafana and PromQL tools work
+ * unchanged), Vigie's /api/vigie, the health checks and the renderer's files. It is a web-standard
+ * `fetch(Request) → Response` app, served by server.ts on a port or called in-process by Electron.
+ */
+export function createWebApp(deps: WebDeps): Hono {
+  const app = new Hono();
+  addQueryRoutes(app, deps);
+  addMetaRoutes(app, deps);
+  addStatusRoutes(app, deps);
+  addStaticRoutes(app, deps.staticDir);
+  app.onError((err) => errorResponse(err));
+  return app;
+}
