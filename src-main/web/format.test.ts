@@ -59,3 +59,15 @@ test('rfc3339 matches Go time formatting', () => {
   assert.equal(rfc3339(Date.UTC(2024, 0, 2, 3, 4, 5)), '2024-01-02T03:04:05Z');
   assert.equal(rfc3339(Date.UTC(2024, 0, 2, 3, 4, 5, 120)), '2024-01-02T03:04:05.120Z');
 });
+
+test('encodeValue lists label names sorted, __name__ first, as Prometheus marshals labels', () => {
+  const out = encodeValue({
+    type: 'vector',
+    samples: [{ labels: { job: 'j', __name__: 'up', instance: 'i' }, t: 1000, v: 1 }],
+  });
+  assert.deepEqual(Object.keys((out.result as { metric: object }[])[0]!.metric), [
+    '__name__',
+    'instance',
+    'job',
+  ]);
+});

@@ -41,14 +41,14 @@ export function encodeValue(value: PromValue): { resultType: string; result: unk
       return {
         resultType: 'vector',
         result: value.samples.map((s) => ({
-          metric: s.labels,
+          metric: labelsObject(s.labels),
           value: [formatTime(s.t), formatValue(s.v)] as Point,
         })),
       };
     case 'matrix':
       return {
         resultType: 'matrix',
-        result: value.series.map((s) => ({ metric: s.labels, values: points(s.t, s.v) })),
+        result: value.series.map((s) => ({ metric: labelsObject(s.labels), values: points(s.t, s.v) })),
       };
     case 'scalar':
       return { resultType: 'scalar', result: [formatTime(value.t), formatValue(value.v)] };
@@ -63,7 +63,9 @@ function points(t: readonly number[], v: readonly number[]): Point[] {
   return out;
 }
 
-/** labelsObject copies labels into a plain object for JSON (labels may be a frozen or shared object). */
+/** labelsObject copies labels into a plain object for JSON, names sorted as Prometheus marshals them (`__name__` first). */
 export function labelsObject(labels: Labels): Record<string, string> {
-  return { ...labels };
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(labels).sort()) out[name] = labels[name]!;
+  return out;
 }
