@@ -3,7 +3,7 @@
 // Unit tests sit beside their code (x.test.ts); cross-process tests live under test/. `--unit` runs only
 // the former; a path filter (`node scripts/test.js storage`) keeps files whose path contains it.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -17,7 +17,8 @@ function walk(dir, out) {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path, out);
+    // lstat: a symlink (e.g. in a sysfs fixture tree) is never followed, so a loop cannot hide tests.
+    if (lstatSync(path).isDirectory()) walk(path, out);
     else if (name.endsWith('.test.ts')) out.push(relative(root, path));
   }
   return out;

@@ -1,0 +1,104 @@
+import type { AgentServerOptions } from './server';
+import { parseListen } from './listen';
+
+/** USAGE is the agent's --help text. */
+export const USAGE = `Usage: vigie-agent [--listen HOST:PORT] [--no-mdns] [--help] [settings]
+
+Serves this machine's metrics at /metrics in the Prometheus text format, with node_exporter's names.
+
+  --listen HOST:PORT                    address to listen on (default 0.0.0.0:9740; [::]:9740 for IPv6)
+  --no-mdns                             do not advertise the agent on the LAN by mDNS
+  --help                                show this help
+
+Settings (defaults are node_exporter 1.5's):
+  --max-requests N                      concurrent scrapes served at once, more get 503 (default 40)
+  --filesystem.mount-points-exclude RE  mount points not reported
+  --filesystem.fs-types-exclude RE      filesystem types not reported
+  --filesystem.statfs-timeout MS        a mount whose statfs takes longer reports device_error (default 5000)
+  --diskstats.device-exclude RE         block devices not reported
+  --netdev.device-exclude RE            network devices not reported (default ^lo$)
+`;
+
+/** CliArgs is what the command line asked for. */
+export interface CliArgs {
+  server: AgentServerOptions;
+  mdns: boolean;
+  help: boolean;
+}
+
+/** parseArgs reads the agent's command line, throwing a message that names the offending argument. */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const server: AgentServerOptions = {
+    host: '0.0.0.0',
+    port: 9740,
+    filesystem: {},
+    diskstats: {},
+    netdev: {},
+  };
+  const args: CliArgs = { server, mdns: true, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const eq = a.indexOf('=');
+    const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const value = (): string => {
+      if (eq > 0 && flag !== a) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--help':
+      case '-h':
+        args.help = true;
+        break;
+      case '--no-mdns':
+        args.mdns = false;
+        break;
+      case '--listen':
+        Object.assign(server, parseListen(value()));
+        break;
+      case '--max-requests':
+        server.maxRequests = positiveInt(flag, value());
+        break;
+      case '--filesystem.mount-points-exclude':
+        server.filesystem!.mountPointsExclude = regex(flag, value());
+        break;
+      case '--filesystem.fs-types-exclude':
+        server.filesystem!.fsTypesExclude = regex(flag, value());
+        break;
+      case '--filesystem.statfs-timeout':
+        server.filesystem!.statfsTimeoutMs = positiveInt(flag, value());
+        break;
+      case '--diskstats.device-exclude':
+        server.diskstats!.deviceExclude = regex(flag, value());
+        break;
+      case '--netdev.device-exclude':
+        server.netdev!.deviceExclude = regex(flag, value());
+        break;
+      default:
+        throw new Error(`unknown argument ${JSON.stringify(a)}`);
+    }
+  }
+  return args;
+}
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`${flag} ${JSON.stringify(v)}: expected a positive integer`);
+  return n;
+}
+
+function regex(flag: string, v: string): string {
+  try {
+    new RegExp(v);
+  } catch (err) {
+    throw new Error(
+      `${flag} ${JSON.stringify(v)}: not a valid regular expression (${(err as Error).message})`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return v;
+}

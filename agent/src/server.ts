@@ -1,0 +1,107 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { encodeBody, MetricsSource, type CollectOptions } from './collect';
+
+/** AgentServerOptions says where the agent listens and how many scrapes it serves at once. */
+export interface AgentServerOptions extends CollectOptions {
+  host: string;
+  port: number;
+  /** maxRequests bounds concurrent /metrics scrapes (node_exporter's --web.max-requests); more get 503. */
+  maxRequests?: number;
+}
+
+/** AgentServer is a listening agent: its base URL and a close() that stops it. */
+export interface AgentServer {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+const INDEX_HTML = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Vigie agent</title></head>
+<body><h1>Vigie agent</h1><p>Metrics in the Prometheus text format: <a href="metrics">/metrics</a></p></body></html>
+`;
+
+/**
+ * startAgentServer serves /metrics (and a tiny / page) with plain node:http, no framework, so the agent stays
+ * small. It resolves once listening, or rejects with a clear message (port in use, bad address).
+ */
+export async function startAgentServer(opts: AgentServerOptions): Promise<AgentServer> {
+  const source = new MetricsSource(opts);
+  const maxRequests = opts.maxRequests ?? 40;
+  let inFlight = 0;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
+      return;
+    }
+    if (path === '/') {
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(req.method === 'HEAD' ? undefined : INDEX_HTML);
+      return;
+    }
+    if (path !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    if (inFlight >= maxRequests) {
+      res
+        .writeHead(503, { 'content-type': 'text/plain' })
+        .end(`too many concurrent scrapes (limit ${maxRequests})\n`);
+      return;
+    }
+    inFlight++;
+    try {
+      const { body, contentType } = await source.exposition(req.headers.accept);
+      const { data, encoding } = await encodeBody(body, req.headers['accept-encoding']);
+      const headers: Record<string, string | number> = {
+        'content-type': contentType,
+        'content-length': data.length,
+      };
+      if (encoding !== undefined) headers['content-encoding'] = encoding;
+      res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : data);
+    } finally {
+      inFlight--;
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`error collecting metrics: ${err instanceof Error ? err.message : String(err)}\n`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      const where = `${opts.host}:${opts.port}`;
+      const why =
+        err.code === 'EADDRINUSE'
+          ? 'address already in use'
+          : err.code === 'EADDRNOTAVAIL'
+            ? 'address not available on this machine'
+            : err.code === 'EACCES'
+              ? 'permission denied'
+              : err.message;
+      reject(new Error(`cannot listen on ${where}: ${why}`, { cause: err }));
+    };
+    server.once('error', onError);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${host}:${addr.port}/`,
+    server,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
