@@ -1,0 +1,124 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { STALE_NAN } from '../../common/sample';
+import { blockSeriesTable, blockTable, kRanges, type Block } from './block-catalog';
+import { POW10 } from './block-codec';
+import { blockColumns, type BlockColumns } from './vectors';
+
+/** IN_LIST_MAX is the most ranks put in one query's IN list; past it the JS decoder skips the others. */
+const IN_LIST_MAX = 2000;
+
+/** SampleTarget collects the samples of one series, in time order. */
+export interface SampleTarget {
+  push(t: number, v: number): void;
+}
+
+/**
+ * readBlock reads the samples of the wanted series ids in [mint, maxt] from one block and pushes them to
+ * each id's target, decoding block-codec.ts's rows inline: this loop runs once per stored sample of every
+ * selection, so it works on the chunk's typed arrays and keeps the decoder state in locals.
+ */
+export async function readBlock(
+  conn: DuckDBConnection,
+  b: Block,
+  ids: readonly number[],
+  mint: number,
+  maxt: number,
+  targets: readonly (SampleTarget | undefined)[],
+): Promise<void> {
+  const ks: number[] = [];
+  for (const id of ids) {
+    const k = id < b.kOf.length ? b.kOf[id]! : -1;
+    if (k >= 0) ks.push(k);
+  }
+  if (ks.length === 0) return;
+  ks.sort((x, y) => x - y);
+  const nK = b.seriesOfK.length;
+  const want = new Uint8Array(nK);
+  for (const k of ks) want[k] = 1;
+  const baseT = new Float64Array(nK);
+  const baseV = new Float64Array(nK);
+  const scale = new Float64Array(nK);
+  const bases = await conn.runAndReadAll(
+    `SELECT k, base_t::DOUBLE, base_v::DOUBLE, e FROM ${blockSeriesTable(b.seq)} WHERE k BETWEEN $1 AND $2`,
+    [ks[0]!, ks[ks.length - 1]!],
+  );
+  for (const [k, bt, bv, e] of bases.getRows() as [number, number, number, number][]) {
+    baseT[k] = bt;
+    baseV[k] = bv;
+    scale[k] = e >= 0 ? POW10[e]! : 1;
+  }
+  const decoder = new ChunkDecoder(baseT, baseV, scale, want, b.seriesOfK, targets, mint, maxt);
+  let next = 0;
+  for (const [lo, hi] of kRanges(ks)) {
+    // The BETWEEN lets zone maps skip row groups; an IN list of the wanted ranks inside a merged range
+    // keeps DuckDB from handing over rows of series in the gaps, which would cost JS time to skip.
+    const inRange: number[] = [];
+    while (next < ks.length && ks[next]! <= hi) inRange.push(ks[next++]!);
+    const exact = inRange.length === hi - lo + 1 || inRange.length > IN_LIST_MAX;
+    const result = await conn.stream(
+      `SELECT k, dt, dv, v FROM ${blockTable(b.seq)} WHERE k BETWEEN $1 AND $2` +
+        (exact ? '' : ` AND k IN (${inRange.join(',')})`),
+      [lo, hi],
+    );
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      decoder.decode(blockColumns(chunk));
+    }
+  }
+}
+
+/**
+ * ChunkDecoder turns block rows back into samples. Rows of one k arrive contiguous and in time order
+ * (insertion order is preserved), so t and the scaled value are running sums carried from chunk to chunk;
+ * the time range is applied here because t is not a column. decode() is a plain synchronous method so
+ * that its state lives in registers: kept as locals of the async readBlock it would sit in the async
+ * function's heap context and the loop would run several times slower.
+ */
+class ChunkDecoder {
+  private curK = -1;
+  private t = 0;
+  private iv = 0;
+
+  constructor(
+    private readonly baseT: Float64Array,
+    private readonly baseV: Float64Array,
+    private readonly scale: Float64Array,
+    private readonly want: Uint8Array,
+    private readonly seriesOfK: Int32Array,
+    private readonly targets: readonly (SampleTarget | undefined)[],
+    private readonly mint: number,
+    private readonly maxt: number,
+  ) {}
+
+  decode(c: BlockColumns): void {
+    const { k: kc, dt, dv, v, dvValid, vValid, n } = c;
+    const { mint, maxt } = this;
+    let curK = this.curK;
+    let t = this.t;
+    let iv = this.iv;
+    let p = curK >= 0 ? this.scale[curK]! : 1;
+    let target = curK >= 0 && this.want[curK] === 1 ? this.targets[this.seriesOfK[curK]!] : undefined;
+    for (let i = 0; i < n; i++) {
+      const k = kc[i]!;
+      if (k !== curK) {
+        curK = k;
+        t = this.baseT[k]!;
+        iv = this.baseV[k]!;
+        p = this.scale[k]!;
+        target = this.want[k] === 1 ? this.targets[this.seriesOfK[k]!] : undefined;
+      }
+      t += dt[i]!;
+      let x: number;
+      if (dvValid === null || ((dvValid[i >> 3]! >> (i & 7)) & 1) === 1) {
+        iv += dv[i]!;
+        x = iv / p;
+      } else if (vValid === null || ((vValid[i >> 3]! >> (i & 7)) & 1) === 1) x = v[i]!;
+      else x = STALE_NAN;
+      if (target !== undefined && t >= mint && t <= maxt) target.push(t, x);
+    }
+    this.curK = curK;
+    this.t = t;
+    this.iv = iv;
+  }
+}

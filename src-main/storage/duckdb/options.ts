@@ -1,0 +1,75 @@
+/** DuckDBStorageOptions are the settings of the DuckDB store; every limit has a default in DEFAULTS. */
+export interface DuckDBStorageOptions {
+  /** dir is the data folder; the database file is `<dir>/vigie.duckdb`. Created when missing. */
+  dir: string;
+  /** retentionMs is how long samples are kept, measured back from the newest sample time (default 30 d). */
+  retentionMs?: number;
+  /** flushIntervalMs bounds how long a committed sample may live only in memory (default 1000). */
+  flushIntervalMs?: number;
+  /** blockMs is the width of one compacted block table (default 2 h). */
+  blockMs?: number;
+  /**
+   * compactDelayMs is how far the newest sample must be past a block's end before that block is compacted,
+   * so that late scrapes still land in the head (default half a block).
+   */
+  compactDelayMs?: number;
+  /** threads is DuckDB's worker thread count (default 2: the appliance shares small machines). */
+  threads?: number;
+  /** memoryLimit is DuckDB's memory limit, e.g. "512MB" (default: DuckDB's own, 80 % of RAM). */
+  memoryLimit?: string;
+  /** maxSeries refuses new series past this count with AppendError('invalid') (default 1 000 000). */
+  maxSeries?: number;
+}
+
+/** ResolvedOptions are the options with every default filled in. */
+export type ResolvedOptions = Required<Omit<DuckDBStorageOptions, 'memoryLimit'>> & { memoryLimit?: string };
+
+const DAY = 24 * 3600 * 1000;
+
+/** DEFAULTS are the settings used when an option is not given. */
+export const DEFAULTS = {
+  retentionMs: 30 * DAY,
+  flushIntervalMs: 1000,
+  blockMs: 2 * 3600 * 1000,
+  threads: 2,
+  maxSeries: 1_000_000,
+} as const;
+
+/** resolveOptions fills defaults and refuses nonsensical settings with the name of the bad field. */
+export function resolveOptions(o: DuckDBStorageOptions): ResolvedOptions {
+  if (typeof o.dir !== 'string' || o.dir === '')
+    throw new Error('storage option "dir": a folder path is required');
+  const blockMs = o.blockMs ?? DEFAULTS.blockMs;
+  const r: ResolvedOptions = {
+    dir: o.dir,
+    retentionMs: o.retentionMs ?? DEFAULTS.retentionMs,
+    flushIntervalMs: o.flushIntervalMs ?? DEFAULTS.flushIntervalMs,
+    blockMs,
+    compactDelayMs: o.compactDelayMs ?? Math.floor(blockMs / 2),
+    threads: o.threads ?? DEFAULTS.threads,
+    maxSeries: o.maxSeries ?? DEFAULTS.maxSeries,
+    memoryLimit: o.memoryLimit,
+  };
+  const positive: (keyof ResolvedOptions)[] = [
+    'retentionMs',
+    'flushIntervalMs',
+    'blockMs',
+    'threads',
+    'maxSeries',
+  ];
+  for (const k of positive) {
+    const v = r[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+      throw new Error(`storage option "${k}": expected a positive number, got ${String(v)}`);
+  }
+  // Block rows store gaps as INTEGER milliseconds, so a block may span at most 2^31 ms (~24.8 days).
+  if (r.blockMs > 2 ** 31 - 1)
+    throw new Error(`storage option "blockMs": at most ${2 ** 31 - 1} ms (24.8 days), got ${r.blockMs}`);
+  if (!Number.isFinite(r.compactDelayMs) || r.compactDelayMs < 0)
+    throw new Error(`storage option "compactDelayMs": expected a number >= 0, got ${r.compactDelayMs}`);
+  if (r.memoryLimit !== undefined && !/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(r.memoryLimit))
+    throw new Error(
+      `storage option "memoryLimit": expected a size like "512MB", got ${JSON.stringify(r.memoryLimit)}`,
+    );
+  return r;
+}

@@ -1,0 +1,123 @@
+import { METRIC_NAME, labelsKey, type Labels } from '../../common/labels';
+import { matchesAll, type Matcher } from '../../common/matcher';
+
+/** IndexedSeries is one series as the in-memory index knows it. */
+export interface IndexedSeries {
+  id: number;
+  key: string;
+  labels: Labels;
+}
+
+/**
+ * SeriesIndex is the in-memory series table: labels per id, id per canonical key, ids per metric name, and
+ * per-series time bounds and last sample. Matchers are evaluated here in JS (the contract's `matchesAll`)
+ * so that DuckDB is asked only for samples of known ids; per-id numbers live in typed arrays so that 100k
+ * series cost a few MB, not 100k objects.
+ */
+export class SeriesIndex {
+  private readonly byKey = new Map<string, IndexedSeries>();
+  private readonly byId: (IndexedSeries | undefined)[] = [undefined];
+  private readonly byMetric = new Map<string, IndexedSeries[]>();
+  /** minT/maxT bound the times stored for each id (+Inf/-Inf when none); lastV is the value at maxT. */
+  minT = new Float64Array(1024).fill(Infinity);
+  maxT = new Float64Array(1024).fill(-Infinity);
+  lastV = new Float64Array(1024);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** nextId is the id the next new series gets. */
+  get nextId(): number {
+    return this.byId.length;
+  }
+
+  get(id: number): IndexedSeries | undefined {
+    return this.byId[id];
+  }
+
+  getByKey(key: string): IndexedSeries | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** add registers a series under a given id (ids are dense and handed out by nextId). */
+  add(id: number, labels: Labels, key = labelsKey(labels)): IndexedSeries {
+    const s: IndexedSeries = { id, key, labels };
+    this.byKey.set(key, s);
+    while (this.byId.length <= id) this.byId.push(undefined);
+    this.byId[id] = s;
+    const name = labels[METRIC_NAME] ?? '';
+    let list = this.byMetric.get(name);
+    if (list === undefined) this.byMetric.set(name, (list = []));
+    list.push(s);
+    this.grow(id + 1);
+    this.count++;
+    return s;
+  }
+
+  /** noteSample widens a series' time bounds with a sample known to be its newest. */
+  noteSample(id: number, t: number, v: number): void {
+    if (t < this.minT[id]!) this.minT[id] = t;
+    if (t >= this.maxT[id]!) {
+      this.maxT[id] = t;
+      this.lastV[id] = v;
+    }
+  }
+
+  /**
+   * dropBefore records that retention removed every sample older than t: series bounds move up to it, so
+   * a series whose samples all expired no longer overlaps any range.
+   */
+  dropBefore(t: number): void {
+    const minT = this.minT;
+    for (let id = 0; id < minT.length; id++) if (minT[id]! < t) minT[id] = t;
+  }
+
+  /** overlaps tells whether a series may have samples in [mint, maxt] (by its bounds; gaps are not known). */
+  overlaps(id: number, mint: number, maxt: number): boolean {
+    return this.minT[id]! <= maxt && this.maxT[id]! >= mint;
+  }
+
+  /**
+   * match lists the series satisfying any matcher set (every series when there is none) that may have a
+   * sample in [mint, maxt], sorted by canonical key as the Querier contract requires.
+   */
+  match(sets: readonly (readonly Matcher[])[], mint: number, maxt: number): IndexedSeries[] {
+    const out: IndexedSeries[] = [];
+    const seen = new Set<number>();
+    const pick = (s: IndexedSeries, ms: readonly Matcher[] | null): void => {
+      if (seen.has(s.id) || !this.overlaps(s.id, mint, maxt)) return;
+      if (ms !== null && !matchesAll(ms, s.labels)) return;
+      seen.add(s.id);
+      out.push(s);
+    };
+    if (sets.length === 0) for (const s of this.byKey.values()) pick(s, null);
+    for (const ms of sets) {
+      const byName = ms.find((m) => m.name === METRIC_NAME && m.type === '=');
+      const candidates = byName !== undefined ? (this.byMetric.get(byName.value) ?? []) : this.byKey.values();
+      for (const s of candidates) pick(s, ms);
+    }
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** all lists every series in no particular order. */
+  all(): IterableIterator<IndexedSeries> {
+    return this.byKey.values();
+  }
+
+  private grow(n: number): void {
+    if (n <= this.minT.length) return;
+    let cap = this.minT.length;
+    while (cap < n) cap *= 2;
+    const minT = new Float64Array(cap).fill(Infinity);
+    const maxT = new Float64Array(cap).fill(-Infinity);
+    const lastV = new Float64Array(cap);
+    minT.set(this.minT);
+    maxT.set(this.maxT);
+    lastV.set(this.lastV);
+    this.minT = minT;
+    this.maxT = maxT;
+    this.lastV = lastV;
+  }
+}
