@@ -61,3 +61,13 @@ export interface Engine {
     opts?: QueryOptions,
   ): Promise<QueryResult>;
 }
+
+/**
+ * formatQuery parses PromQL text and prints it in Prometheus's canonical one-line form (for the API's
+ * /api/v1/format_query); bad input throws a bad_data QueryError. The parser is loaded on first use: a
+ * static import here would be an import cycle, since the parser's errors extend QueryError above.
+ */
+export async function formatQuery(text: string): Promise<string> {
+  const [{ parseExpr }, { formatExpr }] = await Promise.all([import('./parse'), import('./format')]);
+  return formatExpr(parseExpr(text));
+}

@@ -44,3 +44,6 @@ export interface ScrapeManager {
   /** stop ends every loop, marking their series stale, and waits for in-flight appends. */
   stop(): Promise<void>;
 }
+
+// The exposition parser, for stages that read exposition text outside a scrape (`vigie import`).
+export { createParser, ExpositionError, type ExpositionParser } from './exposition/parser';
