@@ -4,6 +4,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import pluginVue from 'eslint-plugin-vue';
 
 const stages = [
   'common',
@@ -16,6 +17,9 @@ const stages = [
   'notify',
   'web',
   'probe',
+  'pairing',
+  'import',
+  'state',
 ];
 
 /** stageRule forbids a stage's files from importing another stage past its `api` module. */
@@ -92,6 +96,21 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  // The renderer's single-file components: Vue's recommended rules, with TypeScript inside <script setup>;
+  // layout is left to prettier.
+  ...pluginVue.configs['flat/recommended'].map((c) => ({ ...c, files: ['src-renderer/**/*.vue'] })),
+  {
+    files: ['src-renderer/**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+    rules: {
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
     },
   },
   {

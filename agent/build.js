@@ -27,7 +27,14 @@ export async function buildAgent() {
     target: 'node20',
     minify: true,
     legalComments: 'none',
-    banner: { js: `#!/usr/bin/env -S node ${AGENT_NODE_FLAGS.join(' ')}` },
+    // The createRequire line lets bundled CommonJS dependencies (bonjour-service, for the mDNS advert)
+    // require Node's built-ins from inside the ESM bundle.
+    banner: {
+      js:
+        `#!/usr/bin/env -S node ${AGENT_NODE_FLAGS.join(' ')}\n` +
+        `import { createRequire as __vigieCreateRequire } from 'node:module';\n` +
+        `const require = __vigieCreateRequire(import.meta.url);`,
+    },
     logLevel: 'warning',
   });
   await chmod(outfile, 0o755);

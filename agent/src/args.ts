@@ -3,12 +3,22 @@ import { parseListen } from './listen';
 
 /** USAGE is the agent's --help text. */
 export const USAGE = `Usage: vigie-agent [--listen HOST:PORT] [--no-mdns] [--help] [settings]
+       vigie-agent install|uninstall [--dry-run] …   run it as a service at boot (install --help)
 
 Serves this machine's metrics at /metrics in the Prometheus text format, with node_exporter's names.
 
   --listen HOST:PORT                    address to listen on (default 0.0.0.0:9740; [::]:9740 for IPv6)
-  --no-mdns                             do not advertise the agent on the LAN by mDNS
+  --no-mdns                             do not advertise the agent on the LAN by mDNS; it then serves
+                                        /metrics to anyone, like node_exporter (no pairing: keep it on
+                                        loopback or behind a firewall)
   --help                                show this help
+
+Pairing (with mDNS; see docs/security.md):
+  --state-dir DIR                       keeps the agent's id, key (0600) and the adopting app's key
+                                        (default /var/lib/vigie-agent as root, else ~/.local/state/vigie-agent)
+  --enrollment-token-file FILE          token shared with the app: it adopts the agent without a click
+  --mdns-interface IF                   announce on this interface (name or IPv4; repeatable; default all)
+  --unpair                              forget the app that adopted this agent, then exit
 
 Settings (defaults are node_exporter 1.5's):
   --max-requests N                      concurrent scrapes served at once, more get 503 (default 40)
@@ -24,6 +34,11 @@ export interface CliArgs {
   server: AgentServerOptions;
   mdns: boolean;
   help: boolean;
+  /** stateDir holds the pairing state; undefined takes defaultStateDir(). */
+  stateDir?: string;
+  enrollmentTokenFile?: string;
+  mdnsInterfaces: string[];
+  unpair: boolean;
 }
 
 /** parseArgs reads the agent's command line, throwing a message that names the offending argument. */
@@ -35,7 +50,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     diskstats: {},
     netdev: {},
   };
-  const args: CliArgs = { server, mdns: true, help: false };
+  const args: CliArgs = { server, mdns: true, help: false, mdnsInterfaces: [], unpair: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const eq = a.indexOf('=');
@@ -53,6 +68,18 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '--no-mdns':
         args.mdns = false;
+        break;
+      case '--state-dir':
+        args.stateDir = value();
+        break;
+      case '--enrollment-token-file':
+        args.enrollmentTokenFile = value();
+        break;
+      case '--mdns-interface':
+        args.mdnsInterfaces.push(value());
+        break;
+      case '--unpair':
+        args.unpair = true;
         break;
       case '--listen':
         Object.assign(server, parseListen(value()));

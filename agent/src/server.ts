@@ -8,6 +8,21 @@ export interface AgentServerOptions extends CollectOptions {
   port: number;
   /** maxRequests bounds concurrent /metrics scrapes (node_exporter's --web.max-requests); more get 503. */
   maxRequests?: number;
+  /** guard, when set, decides who may scrape and signs what they get (pairing: agent/src/pairing/). */
+  guard?: ScrapeGuard;
+}
+
+/**
+ * ScrapeGuard is the pairing hook: it may answer a request itself (the identity endpoint), refuses
+ * unauthorized scrapes with 401, and adds headers (the answer's signature) computed over the body.
+ */
+export interface ScrapeGuard {
+  /** handle answers requests the guard owns; true when it did. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** authorize returns the headers-to-be signer for an allowed /metrics request, or the refusal reason. */
+  authorize(
+    req: IncomingMessage,
+  ): { ok: true; sign: (body: string) => Record<string, string> } | { ok: false; reason: string };
 }
 
 /** AgentServer is a listening agent: its base URL and a close() that stops it. */
@@ -33,6 +48,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
+    if (opts.guard?.handle(req, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
       return;
@@ -45,6 +61,13 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     }
     if (path !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    const verdict = opts.guard?.authorize(req);
+    if (verdict !== undefined && !verdict.ok) {
+      res
+        .writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Vigie-Ed25519' })
+        .end(`${verdict.reason}\n`);
       return;
     }
     if (inFlight >= maxRequests) {
@@ -60,6 +83,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
       const headers: Record<string, string | number> = {
         'content-type': contentType,
         'content-length': data.length,
+        ...verdict?.sign(body),
       };
       if (encoding !== undefined) headers['content-encoding'] = encoding;
       res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : data);

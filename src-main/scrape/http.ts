@@ -26,6 +26,8 @@ export interface ScrapeResponse {
   contentType: string;
   /** bytes is the decompressed body size. */
   bytes: number;
+  /** headers of the answer (lower-case names), for wrappers that check them, such as agent signatures. */
+  headers?: http.IncomingHttpHeaders;
 }
 
 /** FetchOptions are the per-target settings of one fetch. */
@@ -36,6 +38,8 @@ export interface FetchOptions {
   bodySizeLimit: number;
   /** signal aborts the request early (the loop is stopping). */
   signal?: AbortSignal;
+  /** headers are added to the request (a wrapper's signature headers); they never replace the defaults. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** BodySizeLimitError is a body larger than body_size_limit; the transfer was cut as soon as it was seen. */
@@ -104,6 +108,7 @@ export class ScrapeHttpClient {
           method: 'GET',
           agent: isHttps ? this.httpsAgent : this.httpAgent,
           headers: {
+            ...opts.headers,
             Accept: SCRAPE_ACCEPT_HEADER,
             'Accept-Encoding': 'gzip',
             'User-Agent': USER_AGENT,
@@ -165,7 +170,7 @@ export class ScrapeHttpClient {
             if (settled) return;
             settled = true;
             const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
-            resolve({ body: buf.toString('utf8'), contentType, bytes });
+            resolve({ body: buf.toString('utf8'), contentType, bytes, headers: res.headers });
           });
           res.on('error', (e) => fail(signal.aborted ? abortError() : e));
           res.on('aborted', () =>

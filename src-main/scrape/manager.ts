@@ -99,7 +99,8 @@ export function createScrapeManager(opts: ScrapeManagerOptions): ScrapeManagerIm
     const desired = new Map<string, ScrapeTarget>();
     const dropped: DroppedTarget[] = [];
     const sources = [...(groups.get(job)?.values() ?? [])].sort((a, b) => (a.source < b.source ? -1 : 1));
-    for (const g of sources) {
+    for (const g0 of sources) {
+      const g = withoutHeld(g0, job, dropped);
       const r = targetsFromGroup(g, state.config);
       for (const t of r.targets) if (!desired.has(t.identity)) desired.set(t.identity, t);
       for (const d of r.dropped) {
@@ -206,6 +207,28 @@ export function createScrapeManager(opts: ScrapeManagerOptions): ScrapeManagerIm
       ownClient?.close();
     },
   };
+}
+
+/**
+ * DROP_REASON_LABEL on a discovered target says discovery holds it back (e.g. an agent pending adoption): it
+ * is listed as dropped with that reason and never scraped.
+ */
+export const DROP_REASON_LABEL = '__vigie_drop_reason__';
+
+/** withoutHeld moves the targets carrying DROP_REASON_LABEL out of a group into dropped. */
+function withoutHeld(g: TargetGroup, job: string, dropped: DroppedTarget[]): TargetGroup {
+  if (!g.targets.some((t) => t[DROP_REASON_LABEL] !== undefined)) return g;
+  const targets = [];
+  for (const t of g.targets) {
+    const reason = t[DROP_REASON_LABEL];
+    if (reason === undefined) {
+      targets.push(t);
+      continue;
+    }
+    const { [DROP_REASON_LABEL]: _, ...rest } = t;
+    dropped.push({ job, discoveredLabels: { ...g.labels, ...rest, job }, reason });
+  }
+  return { ...g, targets };
 }
 
 /** sameConfig compares two job configs by value. */

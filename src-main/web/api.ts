@@ -1,7 +1,11 @@
 import type { VigieConfig } from '../config/api';
+import type { AgentRegistryApi } from '../pairing/api';
 import type { Engine } from '../promql/api';
 import type { ScrapeManager } from '../scrape/api';
+import type { DocumentStore } from '../state/api';
 import type { Querier, StorageStats } from '../storage/api';
+import type { RuleManager } from '../rules/api';
+import type { Router, TelegramSetup } from '../notify/api';
 
 /** BuildInfo is what /api/v1/status/buildinfo reports; field names follow Prometheus's response. */
 export interface BuildInfo {
@@ -32,6 +36,12 @@ export interface WebDeps {
   ready?: () => boolean;
   /** startTime of the appliance in ms, for runtimeinfo; defaults to when the app was created. */
   startTime?: number;
+  /** agents is the agent registry behind /api/vigie/agents; absent when mDNS discovery is off. */
+  agents?: AgentRegistryApi;
+  /** documents keeps the user's dashboards (/api/vigie/dashboards); absent, those routes answer 404. */
+  documents?: DocumentStore;
+  /** alerting is the rule manager, the alert router and the Telegram setup helper (routes-alerts.ts). */
+  alerting?: { rules: Pick<RuleManager, 'groups' | 'alerts'>; router?: Router; telegram?: TelegramSetup };
   /** now is the clock (ms) used for default query times; tests pin it. */
   now?: () => number;
 }

@@ -1,0 +1,330 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fingerprint as fingerprintOf } from '../../agent/src/pairing/protocol';
+import {
+  AgentRegistryError,
+  type AgentAdvert,
+  type AgentRecord,
+  type AgentDirectory,
+  type AgentState,
+} from './api';
+
+/** VerifiedIdentity is what an agent proved at its identity endpoint. */
+export interface VerifiedIdentity {
+  publicKey: string;
+  /** enrolled: the agent proved it knows the app's enrollment token. */
+  enrolled: boolean;
+}
+
+/** AgentRegistryOptions inject persistence, the identity check and the clock. */
+export interface AgentRegistryOptions {
+  /** path of agents.json; undefined keeps the registry in memory (tests). */
+  path?: string;
+  /**
+   * verify asks the agent at the advert's address to prove it holds the advertised key (a signed answer
+   * over a fresh nonce); it rejects when it cannot.
+   */
+  verify: (advert: AgentAdvert) => Promise<VerifiedIdentity>;
+  /** maxConflicts bounds the conflicts kept per agent (newest kept); 20 by default. */
+  maxConflicts?: number;
+  now?: () => number;
+  log?: (level: 'info' | 'warn', message: string) => void;
+}
+
+/** ScrapeIdentity is what the signing fetcher needs to scrape an adopted agent at an address. */
+export interface ScrapeIdentity {
+  id: string;
+  publicKey: string;
+  /** down is why the agent must not be scraped now (goodbye, expired record), empty when it may be. */
+  down: string;
+}
+
+interface FileShape {
+  version: 1;
+  agents: AgentRecord[];
+}
+
+/**
+ * AgentRegistry keeps every agent ever discovered, its state (pending / adopted / rejected, persisted in
+ * agents.json with mode 0600) and its live mDNS adverts. An agent's identity is its id and pinned key: a
+ * known id advertised with another key is recorded as a conflict and never scraped; a goodbye or expiry of
+ * its last advert marks it offline with the reason, which the scrape stage reports as the target's error.
+ */
+export class AgentRegistry implements AgentDirectory {
+  private readonly records = new Map<string, AgentRecord>();
+  /** adverts: live adverts by browser key (instance name @ source), each naming an agent id. */
+  private readonly adverts = new Map<string, AgentAdvert & { seen: number }>();
+  private readonly verifying = new Set<string>();
+  private readonly listeners: (() => void)[] = [];
+  private readonly now: () => number;
+  private enrollment = false;
+
+  constructor(private readonly opts: AgentRegistryOptions) {
+    this.now = opts.now ?? Date.now;
+    if (opts.path !== undefined) for (const r of loadFile(opts.path)) this.records.set(r.id, r);
+    for (const r of this.records.values()) {
+      r.online = false;
+      r.why = 'not seen since Vigie started';
+    }
+  }
+
+  /** setAutoAdopt turns on adoption of agents that prove the enrollment token. */
+  setAutoAdopt(on: boolean): void {
+    this.enrollment = on;
+  }
+
+  /** onChange registers a listener called after any change that can alter the scraped targets. */
+  onChange(f: () => void): void {
+    this.listeners.push(f);
+  }
+
+  list(): AgentRecord[] {
+    return [...this.records.values()].sort((a, b) => a.firstSeen - b.firstSeen || (a.id < b.id ? -1 : 1));
+  }
+
+  get(id: string): AgentRecord | undefined {
+    return this.records.get(id);
+  }
+
+  /** observe records an mDNS advert (new or refreshed) under its browser key. */
+  observe(key: string, advert: AgentAdvert): void {
+    const now = this.now();
+    const rec = this.records.get(advert.id);
+    if (rec !== undefined && rec.publicKey !== '' && fingerprintOf(rec.publicKey) !== advert.fingerprint) {
+      this.flag(rec, advert.fingerprint, advert.address, now);
+      this.adverts.delete(key);
+      return;
+    }
+    this.adverts.set(key, { ...advert, seen: now });
+    if (rec === undefined) {
+      this.records.set(advert.id, {
+        id: advert.id,
+        state: 'pending',
+        hostname: advert.hostname,
+        os: advert.os,
+        version: advert.version,
+        address: advert.address,
+        fingerprint: advert.fingerprint,
+        publicKey: '',
+        online: true,
+        why: '',
+        firstSeen: now,
+        lastSeen: now,
+        conflicts: [],
+      });
+      this.opts.log?.(
+        'info',
+        `agent ${advert.id} (${advert.hostname}, ${advert.fingerprint}) discovered at ${advert.address}`,
+      );
+      this.save();
+      this.changed();
+    } else if (rec.publicKey !== '' && rec.address !== advert.address) {
+      // A verified agent seen at a new address moves only once the answer there proves the pinned key:
+      // a copied advert (same id and fingerprint) cannot pull the agent's scrapes to another machine.
+      this.startMoveCheck(advert);
+    } else {
+      const moved = rec.address !== advert.address || !rec.online;
+      Object.assign(rec, {
+        hostname: advert.hostname,
+        os: advert.os,
+        version: advert.version,
+        address: advert.address,
+        fingerprint: advert.fingerprint,
+        online: true,
+        why: '',
+        lastSeen: now,
+      });
+      if (moved) {
+        this.save();
+        this.changed();
+      }
+    }
+    const r = this.records.get(advert.id)!;
+    if (r.publicKey === '' && r.state !== 'rejected') this.startVerify(advert);
+  }
+
+  /** forget drops an advert after a goodbye or expiry; the agent goes offline when it was its last. */
+  forget(key: string, why: 'goodbye' | 'expired'): void {
+    const advert = this.adverts.get(key);
+    if (advert === undefined) return;
+    this.adverts.delete(key);
+    // A goodbye means the agent leaves, whatever address its older adverts came from (e.g. before an IP change).
+    if (why === 'goodbye') for (const [k, a] of this.adverts) if (a.id === advert.id) this.adverts.delete(k);
+    const rec = this.records.get(advert.id);
+    if (rec === undefined) return;
+    const others = [...this.adverts.values()].filter((a) => a.id === advert.id);
+    if (others.length > 0) {
+      const latest = others.reduce((a, b) => (a.seen >= b.seen ? a : b));
+      if (!others.some((a) => a.address === rec.address)) this.startMoveCheck(latest);
+      return;
+    }
+    const at = new Date(this.now()).toISOString();
+    rec.online = false;
+    rec.why =
+      why === 'goodbye' ? `agent said goodbye (mDNS) at ${at}` : `agent's mDNS record expired at ${at}`;
+    this.opts.log?.('info', `agent ${rec.id} (${rec.hostname}) offline: ${rec.why}`);
+    this.changed();
+  }
+
+  adopt(id: string, expectedFingerprint?: string): AgentRecord {
+    const rec = this.mustGet(id);
+    if (rec.state === 'rejected')
+      throw new AgentRegistryError(`agent ${id} was rejected; rejected agents stay rejected`, 409);
+    if (expectedFingerprint !== undefined && expectedFingerprint !== rec.fingerprint)
+      throw new AgentRegistryError(
+        `agent ${id} presents fingerprint ${rec.fingerprint}, not ${expectedFingerprint}`,
+        409,
+      );
+    if (rec.publicKey === '')
+      throw new AgentRegistryError(`agent ${id} has not proven it holds its key yet; retry in a moment`, 409);
+    if (rec.state !== 'adopted') this.setState(rec, 'adopted', 'api');
+    return rec;
+  }
+
+  reject(id: string): AgentRecord {
+    const rec = this.mustGet(id);
+    if (rec.state !== 'rejected') this.setState(rec, 'rejected');
+    return rec;
+  }
+
+  /** scrapeIdentity is what scraping agent id needs; undefined unless it is adopted. */
+  scrapeIdentity(id: string): ScrapeIdentity | undefined {
+    const r = this.records.get(id);
+    if (r === undefined || r.state !== 'adopted') return undefined;
+    return { id: r.id, publicKey: r.publicKey, down: r.online ? '' : r.why };
+  }
+
+  /** flagResponse records that an answer at an address was not signed by the pinned key. */
+  flagResponse(id: string, address: string, reason: string): void {
+    const rec = this.records.get(id);
+    if (rec !== undefined) this.flag(rec, `(answer: ${reason})`, address, this.now());
+  }
+
+  private flag(rec: AgentRecord, fingerprint: string, address: string, now: number): void {
+    const known = rec.conflicts.find((c) => c.fingerprint === fingerprint && c.address === address);
+    if (known !== undefined) {
+      known.at = now;
+      return;
+    }
+    rec.conflicts.push({ fingerprint, address, at: now });
+    const max = this.opts.maxConflicts ?? 20;
+    if (rec.conflicts.length > max) rec.conflicts.splice(0, rec.conflicts.length - max);
+    this.opts.log?.(
+      'warn',
+      `agent ${rec.id} (${rec.hostname}) is impersonated at ${address}: key ${fingerprint} is not the pinned ${rec.fingerprint}`,
+    );
+    this.save();
+    this.changed();
+  }
+
+  private setState(rec: AgentRecord, state: AgentState, by?: string): void {
+    rec.state = state;
+    rec.adoptedBy = state === 'adopted' ? by : undefined;
+    this.opts.log?.('info', `agent ${rec.id} (${rec.hostname}) ${state}${by ? ` by ${by}` : ''}`);
+    this.save();
+    this.changed();
+  }
+
+  private startVerify(advert: AgentAdvert): void {
+    if (this.verifying.has(advert.id)) return;
+    this.verifying.add(advert.id);
+    this.opts
+      .verify(advert)
+      .then((v) => {
+        const rec = this.records.get(advert.id);
+        if (rec === undefined || rec.publicKey !== '') return;
+        if (fingerprintOf(v.publicKey) !== advert.fingerprint) {
+          this.flag(rec, fingerprintOf(v.publicKey), advert.address, this.now());
+          return;
+        }
+        rec.publicKey = v.publicKey;
+        rec.fingerprint = advert.fingerprint;
+        if (v.enrolled && this.enrollment && rec.state === 'pending')
+          this.setState(rec, 'adopted', 'enrollment-token');
+        else {
+          this.save();
+          this.changed();
+        }
+      })
+      .catch((e: unknown) =>
+        this.opts.log?.(
+          'warn',
+          `agent ${advert.id} at ${advert.address}: identity check failed: ${String(e)}`,
+        ),
+      )
+      .finally(() => this.verifying.delete(advert.id));
+  }
+
+  /** startMoveCheck re-verifies a known key at an advert's new address before the agent moves there. */
+  private startMoveCheck(advert: AgentAdvert): void {
+    const key = `move:${advert.id}@${advert.address}`;
+    if (this.verifying.has(key)) return;
+    this.verifying.add(key);
+    this.opts
+      .verify(advert)
+      .then((v) => {
+        const rec = this.records.get(advert.id);
+        if (rec === undefined) return;
+        if (v.publicKey !== rec.publicKey) {
+          this.flag(rec, fingerprintOf(v.publicKey), advert.address, this.now());
+          return;
+        }
+        Object.assign(rec, { address: advert.address, online: true, why: '', lastSeen: this.now() });
+        this.save();
+        this.changed();
+      })
+      .catch((e: unknown) => {
+        const rec = this.records.get(advert.id);
+        if (rec !== undefined) this.flag(rec, `(no proof of key: ${String(e)})`, advert.address, this.now());
+      })
+      .finally(() => this.verifying.delete(key));
+  }
+
+  private mustGet(id: string): AgentRecord {
+    const rec = this.records.get(id);
+    if (rec === undefined) throw new AgentRegistryError(`no agent with id "${id}"`, 404);
+    return rec;
+  }
+
+  private changed(): void {
+    for (const f of this.listeners) f();
+  }
+
+  private save(): void {
+    const path = this.opts.path;
+    if (path === undefined) return;
+    mkdirSync(dirname(path), { recursive: true });
+    const body: FileShape = { version: 1, agents: this.list() };
+    const tmp = path + '.tmp';
+    writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
+    renameSync(tmp, path);
+  }
+}
+
+/** loadFile reads agents.json; a broken file is an error naming the file and the field, never reset. */
+function loadFile(path: string): AgentRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path}: not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const d = data as Partial<FileShape>;
+  if (d.version !== 1 || !Array.isArray(d.agents))
+    throw new Error(`${path}: expected {"version": 1, "agents": [...]}`);
+  return d.agents.map((a, i) => {
+    const where = `${path}: agents[${i}]`;
+    for (const f of ['id', 'hostname', 'address', 'fingerprint', 'publicKey'] as const)
+      if (typeof a[f] !== 'string') throw new Error(`${where}.${f} must be a string`);
+    if (!['pending', 'adopted', 'rejected'].includes(a.state))
+      throw new Error(`${where}.state must be pending, adopted or rejected, not ${JSON.stringify(a.state)}`);
+    return { ...a, conflicts: Array.isArray(a.conflicts) ? a.conflicts : [] };
+  });
+}
