@@ -1,0 +1,28 @@
+// main.ts: the desktop app's entry (bundled to dist/electron-main.js by scripts/build-desktop.js). All the
+// logic lives in shell.ts and the modules it wires; this file only hands them the real electron module.
+import * as electron from 'electron';
+import { join } from 'node:path';
+import { startAppliance } from '../appliance';
+import { loadConfig } from '../config/load';
+import { registerSchemes, runDesktop } from './shell';
+
+/** log prints the desktop app's log lines on stderr, like `vigie serve`. */
+const log = (level: string, message: string): void => {
+  process.stderr.write(`${new Date().toISOString()} ${level} ${message}\n`);
+};
+
+registerSchemes(electron);
+// The bundle sits in dist/ beside its preload; the renderer's files in dist/renderer.
+const here = import.meta.dirname;
+runDesktop(electron, {
+  startAppliance,
+  loadConfig,
+  preload: join(here, 'electron-preload.cjs'),
+  staticDir: join(here, 'renderer'),
+  argv: process.argv,
+  log,
+}).catch((err: unknown) => {
+  log('error', `Vigie could not start: ${(err as Error).message}`);
+  electron.dialog.showErrorBox('Vigie could not start', (err as Error).message);
+  electron.app.exit(1);
+});
