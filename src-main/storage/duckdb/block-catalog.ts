@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 
 /**
  * Block is one compacted time window: table `b<seq>` holds (k, dt, dv, v) rows sorted by (k, t), where k is
- * the rank of the series by canonical labels inside this block and dt, dv, v encode time and value as
+ * the rank of the series inside this block (by blockOrderKey: metric, instance, then canonical labels) and dt, dv, v encode time and value as
  * block-codec.ts describes; `b<seq>_series` maps k to the series id, its time bounds and the bases and
  * decimal exponent the decoder starts from. Ranking by labels keeps one metric's series in one run of rows, so a selection
  * reads a few contiguous k ranges that DuckDB's zone maps prune to, and the rows come out already in the
@@ -13,10 +13,11 @@ export interface Block {
   mint: number;
   maxt: number;
   rows: number;
-  /** seriesOfK[k] is the series id of rank k. */
+  /**
+   * seriesOfK[k] is the series id of rank k. Blocks with the same series share one array (shareRanks), so
+   * a steady fleet costs one array for all its blocks instead of 4 B per series per block.
+   */
   seriesOfK: Int32Array;
-  /** kOf[id] is the rank of series id in this block, or -1 (ids past its length are absent too). */
-  kOf: Int32Array;
 }
 
 /** blockTable and seriesTable name the two tables of block seq. */
@@ -41,9 +42,49 @@ export async function loadBlocks(conn: DuckDBConnection, onSeries: SeriesBounds)
     const ids = cols[1]!;
     const seriesOfK = Int32Array.from(ids);
     for (let i = 0; i < ks.length; i++) onSeries(ids[i]!, cols[2]![i]!, cols[3]![i]!);
-    blocks.push({ seq, mint, maxt, rows, seriesOfK, kOf: rankMap(seriesOfK) });
+    blocks.push({ seq, mint, maxt, rows, seriesOfK: shareRanks(seriesOfK, blocks) });
   }
   return blocks;
+}
+
+/** SHARE_LOOKBACK is how many of the newest blocks shareRanks compares a new rank array with. */
+const SHARE_LOOKBACK = 4;
+
+/**
+ * shareRanks returns the seriesOfK of one of the newest blocks when it equals the given one (the usual case:
+ * the same series scraped window after window), else the given array.
+ */
+export function shareRanks(seriesOfK: Int32Array, blocks: readonly Block[]): Int32Array {
+  for (let i = blocks.length - 1; i >= 0 && i >= blocks.length - SHARE_LOOKBACK; i--) {
+    const other = blocks[i]!.seriesOfK;
+    if (other === seriesOfK) return other;
+    if (other.length !== seriesOfK.length) continue;
+    let same = true;
+    for (let k = 0; k < other.length && same; k++) same = other[k] === seriesOfK[k];
+    if (same) return other;
+  }
+  return seriesOfK;
+}
+
+/** RANK_CACHE_MAX bounds the id → rank tables kept between queries (each ~4 B per series id). */
+const RANK_CACHE_MAX = 8;
+const rankCache = new Map<Int32Array, Int32Array>();
+
+/**
+ * ranksOf returns block b's id → rank table (-1, or an index past its length, for an absent id). The tables
+ * are built on demand (~50 µs per 50 k series) and only the most recently used few are kept: keeping one
+ * per block cost 4 B per series per block, ~145 MB for 50 k series over 30 days of 2 h blocks.
+ */
+export function ranksOf(b: Block): Int32Array {
+  let kOf = rankCache.get(b.seriesOfK);
+  if (kOf !== undefined) {
+    rankCache.delete(b.seriesOfK); // re-insert: Map order is the LRU order
+  } else {
+    kOf = rankMap(b.seriesOfK);
+    if (rankCache.size >= RANK_CACHE_MAX) rankCache.delete(rankCache.keys().next().value!);
+  }
+  rankCache.set(b.seriesOfK, kOf);
+  return kOf;
 }
 
 /** rankMap inverts seriesOfK into an id → rank table. */

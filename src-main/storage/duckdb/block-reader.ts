@@ -1,11 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { STALE_NAN } from '../../common/sample';
-import { blockSeriesTable, blockTable, kRanges, type Block } from './block-catalog';
+import { blockSeriesTable, blockTable, kRanges, ranksOf, type Block } from './block-catalog';
 import { POW10 } from './block-codec';
 import { blockColumns, type BlockColumns } from './vectors';
-
-/** IN_LIST_MAX is the most ranks put in one query's IN list; past it the JS decoder skips the others. */
-const IN_LIST_MAX = 2000;
 
 /** SampleTarget collects the samples of one series, in time order. */
 export interface SampleTarget {
@@ -26,8 +23,9 @@ export async function readBlock(
   targets: readonly (SampleTarget | undefined)[],
 ): Promise<void> {
   const ks: number[] = [];
+  const kOf = ranksOf(b);
   for (const id of ids) {
-    const k = id < b.kOf.length ? b.kOf[id]! : -1;
+    const k = id < kOf.length ? kOf[id]! : -1;
     if (k >= 0) ks.push(k);
   }
   if (ks.length === 0) return;
@@ -48,16 +46,12 @@ export async function readBlock(
     scale[k] = e >= 0 ? POW10[e]! : 1;
   }
   const decoder = new ChunkDecoder(baseT, baseV, scale, want, b.seriesOfK, targets, mint, maxt);
-  let next = 0;
   for (const [lo, hi] of kRanges(ks)) {
-    // The BETWEEN lets zone maps skip row groups; an IN list of the wanted ranks inside a merged range
-    // keeps DuckDB from handing over rows of series in the gaps, which would cost JS time to skip.
-    const inRange: number[] = [];
-    while (next < ks.length && ks[next]! <= hi) inRange.push(ks[next++]!);
-    const exact = inRange.length === hi - lo + 1 || inRange.length > IN_LIST_MAX;
+    // Only a BETWEEN (which zone maps prune): the decoder relies on each series' rows arriving contiguous and
+    // in insertion order, and DuckDB may turn a long `k IN (…)` list into a join that does not keep that
+    // order; rows of unwanted series inside a range are skipped by the decoder instead.
     const result = await conn.stream(
-      `SELECT k, dt, dv, v FROM ${blockTable(b.seq)} WHERE k BETWEEN $1 AND $2` +
-        (exact ? '' : ` AND k IN (${inRange.join(',')})`),
+      `SELECT k, dt, dv, v FROM ${blockTable(b.seq)} WHERE k BETWEEN $1 AND $2`,
       [lo, hi],
     );
     for (;;) {

@@ -1,9 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { blockSeriesTable, blockTable, rankMap, type Block } from './block-catalog';
+import { blockSeriesTable, blockTable, type Block } from './block-catalog';
 import { encodeSeries } from './block-codec';
 import { BlockChunkWriter, readSampleChunk } from './vectors';
 
-/** SeriesKeyOf gives the canonical labels key of a series id, to rank a block's series. */
+/** SeriesKeyOf gives the key a series id is ranked by in a block (blockOrderKey in the store). */
 export type SeriesKeyOf = (id: number) => string;
 
 /** BATCH_SERIES is how many series' rows compaction holds in JS at once (~1500 rows each at most). */
@@ -130,7 +130,7 @@ export async function compactWindow(
     ]);
     await conn.run('DROP TABLE compact_order');
     await conn.run('DROP TABLE compact_rows');
-    const block: Block = { seq, mint, maxt, rows, seriesOfK, kOf: rankMap(seriesOfK) };
+    const block: Block = { seq, mint, maxt, rows, seriesOfK };
     await publish(async () => void (await conn.run('COMMIT')), block);
     return block;
   } catch (err) {

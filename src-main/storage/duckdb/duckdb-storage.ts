@@ -2,12 +2,12 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { statSync } from 'node:fs';
 import type { Labels } from '../../common/labels';
 import type { Appender, MetricMetadata, Querier, Storage, StorageStats } from '../api';
-import { loadBlocks, type Block } from './block-catalog';
+import { loadBlocks, shareRanks, type Block } from './block-catalog';
 import { compactWindow, dropBlock } from './compaction';
 import { Mutex } from './mutex';
 import { SCHEMA, openDatabase, type OpenedDatabase } from './open-database';
 import { resolveOptions, type DuckDBStorageOptions, type ResolvedOptions } from './options';
-import { SeriesIndex } from './series-index';
+import { SeriesIndex, blockOrderKey } from './series-index';
 import { createAppender } from './store-appender';
 import { createQuerier } from './store-querier';
 import { SampleChunkWriter, VECTOR_SIZE } from './vectors';
@@ -76,7 +76,8 @@ export class DuckDBStorage implements Storage {
   private async load(): Promise<void> {
     const series = await this.conn.runAndReadAll('SELECT id, labels FROM series ORDER BY id');
     for (const [id, json] of series.getRows() as [number, string][]) {
-      if (this.index.get(id) === undefined) this.index.add(id, JSON.parse(json) as Labels);
+      if (this.index.get(id) === undefined)
+        this.index.add(id, this.index.ownLabels(JSON.parse(json) as Labels));
     }
     this.persistedSeries = this.index.nextId;
     const meta = await this.conn.runAndReadAll('SELECT metric, type, help, unit FROM metadata');
@@ -195,10 +196,11 @@ export class DuckDBStorage implements Storage {
           seq,
           start,
           start + blockMs,
-          (id) => this.index.get(id)!.key,
+          (id) => blockOrderKey(this.index.get(id)!),
           (commit, block) =>
             this.mutex.run(async () => {
               await commit();
+              block.seriesOfK = shareRanks(block.seriesOfK, this.blocks);
               this.blocks.push(block);
               this.blocks.sort((x, y) => x.mint - y.mint || x.seq - y.seq);
             }),

@@ -44,7 +44,8 @@ export async function openDatabase(o: ResolvedOptions): Promise<OpenedDatabase> 
   if (openFolders.has(dir)) throw new FolderInUseError(dir, process.pid);
   const file = join(dir, DB_FILE);
   const config: Record<string, string> = { threads: String(o.threads) };
-  if (o.memoryLimit !== undefined) config.memory_limit = o.memoryLimit;
+  config.memory_limit = o.memoryLimit;
+  Object.assign(config, o.duckdbSettings);
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(file, config);
@@ -54,6 +55,9 @@ export async function openDatabase(o: ResolvedOptions): Promise<OpenedDatabase> 
       const pid = /PID (\d+)/.exec(msg);
       throw new FolderInUseError(dir, pid !== null ? Number(pid[1]) : null);
     }
+    const setting = Object.keys(o.duckdbSettings).find((k) => msg.includes(k));
+    if (setting !== undefined)
+      throw new Error(`storage option "duckdbSettings.${setting}": ${msg}`, { cause: err });
     throw new Error(`cannot open the database ${file}: ${msg}`, { cause: err });
   }
   openFolders.add(dir);

@@ -15,14 +15,23 @@ export interface DuckDBStorageOptions {
   compactDelayMs?: number;
   /** threads is DuckDB's worker thread count (default 2: the appliance shares small machines). */
   threads?: number;
-  /** memoryLimit is DuckDB's memory limit, e.g. "512MB" (default: DuckDB's own, 80 % of RAM). */
+  /**
+   * memoryLimit is DuckDB's buffer memory limit, e.g. "512MB" (default 256MB). DuckDB's own default is 80 %
+   * of RAM, which on a small box lets its buffer pool crowd out everything else; past the limit it spills
+   * to disk (compaction's sort) instead of growing.
+   */
   memoryLimit?: string;
+  /**
+   * duckdbSettings are further DuckDB settings passed when the database is opened (name → value), merged
+   * over DEFAULT_DUCKDB_SETTINGS; an unknown name or bad value fails the open with DuckDB's message.
+   */
+  duckdbSettings?: Readonly<Record<string, string>>;
   /** maxSeries refuses new series past this count with AppendError('invalid') (default 1 000 000). */
   maxSeries?: number;
 }
 
 /** ResolvedOptions are the options with every default filled in. */
-export type ResolvedOptions = Required<Omit<DuckDBStorageOptions, 'memoryLimit'>> & { memoryLimit?: string };
+export type ResolvedOptions = Required<DuckDBStorageOptions>;
 
 const DAY = 24 * 3600 * 1000;
 
@@ -33,7 +42,18 @@ export const DEFAULTS = {
   blockMs: 2 * 3600 * 1000,
   threads: 2,
   maxSeries: 1_000_000,
+  memoryLimit: '256MB',
 } as const;
+
+/**
+ * DEFAULT_DUCKDB_SETTINGS keep DuckDB lean inside a long-running appliance. DuckDB's allocator keeps up to
+ * allocator_flush_threshold (128 MiB) of freed memory per thread cache for reuse, which shows as resident
+ * memory that nothing uses between flushes; flushing at 16 MiB costs no measurable CPU at our batch sizes
+ * (see docs/storage.md, Figures).
+ */
+export const DEFAULT_DUCKDB_SETTINGS: Readonly<Record<string, string>> = {
+  allocator_flush_threshold: '16MB',
+};
 
 /** resolveOptions fills defaults and refuses nonsensical settings with the name of the bad field. */
 export function resolveOptions(o: DuckDBStorageOptions): ResolvedOptions {
@@ -48,7 +68,8 @@ export function resolveOptions(o: DuckDBStorageOptions): ResolvedOptions {
     compactDelayMs: o.compactDelayMs ?? Math.floor(blockMs / 2),
     threads: o.threads ?? DEFAULTS.threads,
     maxSeries: o.maxSeries ?? DEFAULTS.maxSeries,
-    memoryLimit: o.memoryLimit,
+    memoryLimit: o.memoryLimit ?? DEFAULTS.memoryLimit,
+    duckdbSettings: { ...DEFAULT_DUCKDB_SETTINGS, ...o.duckdbSettings },
   };
   const positive: (keyof ResolvedOptions)[] = [
     'retentionMs',
@@ -67,7 +88,7 @@ export function resolveOptions(o: DuckDBStorageOptions): ResolvedOptions {
     throw new Error(`storage option "blockMs": at most ${2 ** 31 - 1} ms (24.8 days), got ${r.blockMs}`);
   if (!Number.isFinite(r.compactDelayMs) || r.compactDelayMs < 0)
     throw new Error(`storage option "compactDelayMs": expected a number >= 0, got ${r.compactDelayMs}`);
-  if (r.memoryLimit !== undefined && !/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(r.memoryLimit))
+  if (!/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(r.memoryLimit))
     throw new Error(
       `storage option "memoryLimit": expected a size like "512MB", got ${JSON.stringify(r.memoryLimit)}`,
     );

@@ -9,6 +9,28 @@ export interface IndexedSeries {
 }
 
 /**
+ * flatString returns s with V8's rope flattened. labelsKey builds its text with `+=`, which V8 keeps as a
+ * tree of ~13 concatenation nodes per series (~470 B of heap); charCodeAt flattens the tree in place into
+ * one sequential string (~100 B for a 78-character key), and the GC then drops the nodes. Measured: 50 k
+ * series' keys 29 MB → 5.6 MB.
+ */
+export function flatString(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
+/**
+ * blockOrderKey is the key a series is ranked by inside a compacted block: metric name, then `instance`,
+ * then the canonical labels. Metric first keeps one metric's series one contiguous run of ranks; instance
+ * next keeps one host's series of that metric together, where plain label order (`device` < `instance`)
+ * would spread them over the metric's whole run, so a per-host selection reads one short k range instead
+ * of scanning the metric's every row group.
+ */
+export function blockOrderKey(s: IndexedSeries): string {
+  return (s.labels[METRIC_NAME] ?? '') + '\u0000' + (s.labels.instance ?? '') + '\u0000' + s.key;
+}
+
+/**
  * SeriesIndex is the in-memory series table: labels per id, id per canonical key, ids per metric name, and
  * per-series time bounds and last sample. Matchers are evaluated here in JS (the contract's `matchesAll`)
  * so that DuckDB is asked only for samples of known ids; per-id numbers live in typed arrays so that 100k
@@ -18,6 +40,8 @@ export class SeriesIndex {
   private readonly byKey = new Map<string, IndexedSeries>();
   private readonly byId: (IndexedSeries | undefined)[] = [undefined];
   private readonly byMetric = new Map<string, IndexedSeries[]>();
+  /** strings holds one copy of every label name and value, shared by all series that use it. */
+  private readonly strings = new Map<string, string>();
   /** minT/maxT bound the times stored for each id (+Inf/-Inf when none); lastV is the value at maxT. */
   minT = new Float64Array(1024).fill(Infinity);
   maxT = new Float64Array(1024).fill(-Infinity);
@@ -41,9 +65,31 @@ export class SeriesIndex {
     return this.byKey.get(key);
   }
 
+  /**
+   * ownLabels returns the store's own copy of a label set, every name and value shared with the other
+   * series that use it. Without it each series held its own copy of its metric name, job and instance
+   * (50 k copies of 50 instance strings at 50 hosts), and values a parser sliced out of a scrape body
+   * would keep that body alive.
+   */
+  ownLabels(labels: Labels): Labels {
+    const own: Record<string, string> = {};
+    for (const n in labels) own[this.intern(n)] = this.intern(labels[n]!);
+    return own;
+  }
+
+  private intern(s: string): string {
+    let own = this.strings.get(s);
+    if (own === undefined) {
+      // V8 slices strings of 13+ characters out of their parent; a copy through a Buffer is standalone.
+      own = s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
+      this.strings.set(own, own);
+    }
+    return own;
+  }
+
   /** add registers a series under a given id (ids are dense and handed out by nextId). */
   add(id: number, labels: Labels, key = labelsKey(labels)): IndexedSeries {
-    const s: IndexedSeries = { id, key, labels };
+    const s: IndexedSeries = { id, key: flatString(key), labels };
     this.byKey.set(key, s);
     while (this.byId.length <= id) this.byId.push(undefined);
     this.byId[id] = s;

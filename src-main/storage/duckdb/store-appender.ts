@@ -28,7 +28,7 @@ export function createAppender(st: DuckDBStorage): Appender {
         'invalid',
         `series limit reached (storage option maxSeries = ${st.options.maxSeries}) for ${key}`,
       );
-    return idx.add(idx.nextId, { ...labels }, key);
+    return idx.add(idx.nextId, idx.ownLabels(labels), key);
   };
 
   const reset = (): void => {

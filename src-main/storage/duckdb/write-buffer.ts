@@ -27,9 +27,11 @@ export class WriteBuffer {
   take(): WriteBuffer {
     const out = new WriteBuffer(0);
     [out.ids, out.ts, out.vs, out.length] = [this.ids, this.ts, this.vs, this.length];
-    this.ids = new Int32Array(4096);
-    this.ts = new Float64Array(4096);
-    this.vs = new Float64Array(4096);
+    // The next interval most likely takes as many rows as this one: start at its size, not regrow to it.
+    const capacity = Math.max(4096, this.ids.length);
+    this.ids = new Int32Array(capacity);
+    this.ts = new Float64Array(capacity);
+    this.vs = new Float64Array(capacity);
     this.length = 0;
     return out;
   }
