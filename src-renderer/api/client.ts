@@ -1,0 +1,137 @@
+// client.ts: the renderer's one HTTP client. Every page reads the appliance through these functions, so
+// the read-only token, error wording and timeouts are handled in one place.
+
+/** ApiError is a failed API call: the HTTP status (0 when the appliance was unreachable) and its message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** TOKEN_KEY is where a read-only token from the URL (`?token=…`) is kept for the tab's lifetime. */
+const TOKEN_KEY = 'vigie.token';
+
+/**
+ * adoptUrlToken moves a `token` query parameter into session storage, so a kiosk screen opened with
+ * `/kiosk?token=…` keeps sending it on every request without a login page.
+ */
+export function adoptUrlToken(): void {
+  const url = new URL(window.location.href);
+  const token = url.searchParams.get('token');
+  if (token === null) return;
+  sessionStorage.setItem(TOKEN_KEY, token);
+}
+
+/** REQUEST_TIMEOUT_MS bounds each request, so a dead appliance shows as offline instead of hanging. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+/** apiFetch calls the appliance and returns the `data` of a Prometheus-style `{status, data}` answer. */
+export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const headers = new Headers(init.headers);
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token !== null) headers.set('authorization', `Bearer ${token}`);
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      ...init,
+      headers,
+      signal: init.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (e) {
+    throw new ApiError(0, `The appliance is unreachable (${(e as Error).message}).`);
+  }
+  let body: { status?: string; data?: T; error?: string };
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    throw new ApiError(res.status, `${path}: HTTP ${res.status}, not a JSON answer`);
+  }
+  if (!res.ok || body.status === 'error') throw new ApiError(res.status, body.error ?? `HTTP ${res.status}`);
+  return body.data as T;
+}
+
+/** Sample is one [unix seconds, value text] pair as the Prometheus API returns it. */
+export type Sample = [number, string];
+
+/** VectorItem is one series of an instant query. */
+export interface VectorItem {
+  metric: Record<string, string>;
+  value: Sample;
+}
+
+/** MatrixItem is one series of a range query. */
+export interface MatrixItem {
+  metric: Record<string, string>;
+  values: Sample[];
+}
+
+/** QueryResult is an instant query's answer, tagged by its type as in the Prometheus API. */
+export type QueryResult =
+  | { resultType: 'vector'; result: VectorItem[] }
+  | { resultType: 'matrix'; result: MatrixItem[] }
+  | { resultType: 'scalar' | 'string'; result: Sample };
+
+function form(params: Record<string, string | number>): URLSearchParams {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) p.set(k, String(v));
+  return p;
+}
+
+/** query runs an instant PromQL query (POST, so long expressions never hit URL limits). */
+export function query(expr: string, time?: number): Promise<QueryResult> {
+  const params: Record<string, string | number> = { query: expr };
+  if (time !== undefined) params.time = time;
+  return apiFetch('/api/v1/query', { method: 'POST', body: form(params) });
+}
+
+/** RangeOptions is a range query's window in unix seconds and its step in seconds. */
+export interface RangeOptions {
+  start: number;
+  end: number;
+  step: number;
+}
+
+/** queryRange runs a PromQL range query and returns its series. */
+export async function queryRange(expr: string, r: RangeOptions): Promise<MatrixItem[]> {
+  const data = await apiFetch<{ resultType: string; result: MatrixItem[] }>('/api/v1/query_range', {
+    method: 'POST',
+    body: form({ query: expr, start: r.start, end: r.end, step: r.step }),
+  });
+  return data.result;
+}
+
+/** instant runs an instant query that must return a vector. */
+export async function instant(expr: string): Promise<VectorItem[]> {
+  const data = await query(expr);
+  if (data.resultType !== 'vector') return [];
+  return data.result;
+}
+
+/** Target is one scrape target as /api/v1/targets lists it. */
+export interface Target {
+  labels: Record<string, string>;
+  discoveredLabels: Record<string, string>;
+  scrapePool: string;
+  scrapeUrl: string;
+  health: 'up' | 'down' | 'unknown';
+  lastError: string;
+  lastScrape: string;
+  lastScrapeDuration: number;
+  scrapeInterval: string;
+}
+
+/** targets lists the active scrape targets. */
+export async function targets(): Promise<Target[]> {
+  const data = await apiFetch<{ activeTargets: Target[] }>('/api/v1/targets?state=active');
+  return data.activeTargets;
+}
+
+/** labelValues lists the values of a label name, optionally within series matching a selector. */
+export function labelValues(name: string, match?: string): Promise<string[]> {
+  const q = match === undefined ? '' : `?match[]=${encodeURIComponent(match)}`;
+  return apiFetch(`/api/v1/label/${encodeURIComponent(name)}/values${q}`);
+}
