@@ -66,6 +66,92 @@ export interface LocalAgentConfig {
   enabled: boolean;
 }
 
+/** RouteConfig is one node of Alertmanager's routing tree; unset timers and receiver inherit the parent's. */
+export interface RouteConfig {
+  receiver?: string;
+  group_by?: string[];
+  continue: boolean;
+  /** matchers are Alertmanager matcher strings (`severity="critical"`); match/match_re are folded in. */
+  matchers: string[];
+  group_wait?: number;
+  group_interval?: number;
+  repeat_interval?: number;
+  routes: RouteConfig[];
+}
+
+export interface TelegramReceiverConfig {
+  send_resolved: boolean;
+  /** api_url is the Bot API root (default https://api.telegram.org; tests point it at a stand-in). */
+  api_url?: string;
+  bot_token?: string;
+  bot_token_file?: string;
+  chat_id: number;
+  message_thread_id?: number;
+  message?: string;
+  disable_notifications: boolean;
+  parse_mode: '' | 'HTML' | 'Markdown' | 'MarkdownV2';
+  allowed_user_ids: number[];
+}
+
+export interface WebhookReceiverConfig {
+  send_resolved: boolean;
+  url: string;
+  max_alerts: number;
+  timeout: number;
+}
+
+export interface DesktopReceiverConfig {
+  send_resolved: boolean;
+}
+
+export interface ReceiverConfig {
+  name: string;
+  telegram_configs: TelegramReceiverConfig[];
+  webhook_configs: WebhookReceiverConfig[];
+  desktop_configs: DesktopReceiverConfig[];
+}
+
+/** InhibitRuleConfig mutes alerts matching target_matchers while one matching source_matchers fires. */
+export interface InhibitRuleConfig {
+  source_matchers: string[];
+  target_matchers: string[];
+  equal: string[];
+}
+
+/** AlertingConfig is the `alerting:` section: an alertmanager.yml's route, receivers and inhibit_rules. */
+export interface AlertingConfig {
+  resolve_timeout: number;
+  route: RouteConfig;
+  receivers: ReceiverConfig[];
+  inhibit_rules: InhibitRuleConfig[];
+  outbox_max_attempts: number;
+}
+
+/** PackSettingConfig is one default-pack rule's settings (undefined: the pack's default). */
+export interface PackSettingConfig {
+  enabled?: boolean;
+  warn?: number;
+  critical?: number;
+  for?: number;
+}
+
+export interface ThresholdRuleConfig {
+  name: string;
+  expr: string;
+  op: '>' | '>=' | '<' | '<=';
+  warn?: number;
+  critical?: number;
+  for: number;
+  summary?: string;
+  enabled: boolean;
+}
+
+/** RulesConfig is Vigie's `rules:` section: the default pack and the simple threshold rules. */
+export interface RulesConfig {
+  default_pack: { enabled: boolean; settings: Record<string, PackSettingConfig> };
+  threshold_rules: ThresholdRuleConfig[];
+}
+
 /** VigieConfig is the whole configuration, defaults filled in. */
 export interface VigieConfig {
   global: GlobalConfig;
@@ -76,6 +162,8 @@ export interface VigieConfig {
   web: WebConfig;
   query: QueryConfig;
   local_agent: LocalAgentConfig;
+  alerting: AlertingConfig;
+  rules: RulesConfig;
 }
 
 // Prometheus's duration and size syntax, shared with the stages that read durations from users (the HTTP

@@ -244,7 +244,7 @@ storage:
   tsdb: {}
 `;
   assert.deepEqual(errorsOf(text), [
-    'vigie.yml:1:1: alerting: not supported by Vigie (yet)',
+    'vigie.yml:2:3: alerting.alertmanagers: not supported by Vigie (yet)',
     'vigie.yml:5:5: scrape_configs[0].kubernetes_sd_configs: not supported by Vigie (yet)',
     'vigie.yml:6:5: scrape_configs[0].relabel_configs: not supported by Vigie (yet)',
     'vigie.yml:7:1: remote_write: not supported by Vigie (yet)',

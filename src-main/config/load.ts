@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import type { ScrapeConfig, VigieConfig } from './api';
+import type { AlertingConfig, RouteConfig, RulesConfig, ScrapeConfig, VigieConfig } from './api';
 import { ConfigError, formatPath, Locator, type ConfigProblem, type KeyPath } from './errors';
-import { configSchema, isUnsupported, type RawConfig } from './schema';
+import { configSchema, isUnsupported, type RawConfig, type RouteShape } from './schema';
 import { formatDuration } from './units';
 
 export { ConfigError, type ConfigProblem } from './errors';
@@ -244,5 +244,112 @@ function build(raw: RawConfig, dir: string, at: Report): VigieConfig {
       max_series: q.max_series ?? DEFAULTS.maxSeries,
     },
     local_agent: { enabled: raw.local_agent?.enabled ?? true },
+    alerting: buildAlerting(raw.alerting ?? {}, at),
+    rules: buildRules(raw.rules ?? {}),
+  };
+}
+
+/** DEFAULT_RECEIVER receives every alert when no `alerting:` is configured: the desktop (or the log). */
+export const DEFAULT_RECEIVER = 'vigie-desktop';
+
+/**
+ * buildAlerting fills Alertmanager's defaults in the route tree (group_wait 30s, group_interval 5m,
+ * repeat_interval 4h at the root; children inherit) and checks that every receiver a route names exists.
+ * Without a route, everything goes to a desktop receiver grouped by alert name, so the first run notifies.
+ */
+function buildAlerting(a: NonNullable<RawConfig['alerting']>, at: Report): AlertingConfig {
+  const receivers = (a.receivers ?? []).map((r) => ({
+    name: r.name,
+    telegram_configs: (r.telegram_configs ?? []).map((t) => ({
+      send_resolved: t.send_resolved ?? true,
+      api_url: t.api_url,
+      bot_token: t.bot_token,
+      bot_token_file: t.bot_token_file,
+      chat_id: t.chat_id,
+      message_thread_id: t.message_thread_id,
+      message: t.message,
+      disable_notifications: t.disable_notifications ?? false,
+      parse_mode: t.parse_mode ?? 'HTML',
+      allowed_user_ids: t.allowed_user_ids ?? [],
+    })),
+    webhook_configs: (r.webhook_configs ?? []).map((w) => ({
+      send_resolved: w.send_resolved ?? true,
+      url: w.url,
+      max_alerts: w.max_alerts ?? 0,
+      timeout: w.timeout ?? 10 * SECOND,
+    })),
+    desktop_configs: (r.desktop_configs ?? []).map((d) => ({ send_resolved: d.send_resolved ?? true })),
+  }));
+  const names = new Set<string>();
+  receivers.forEach((r, i) => {
+    if (names.has(r.name)) at(['alerting', 'receivers', i, 'name'], `receiver "${r.name}" is defined twice`);
+    names.add(r.name);
+  });
+  if (a.route == null) {
+    if (!names.has(DEFAULT_RECEIVER)) names.add(DEFAULT_RECEIVER);
+    if (!receivers.some((r) => r.name === DEFAULT_RECEIVER))
+      receivers.push({
+        name: DEFAULT_RECEIVER,
+        telegram_configs: [],
+        webhook_configs: [],
+        desktop_configs: [{ send_resolved: true }],
+      });
+  }
+  const rawRoute: RouteShape = a.route ?? { receiver: DEFAULT_RECEIVER, group_by: ['alertname', 'instance'] };
+  if (rawRoute.receiver === undefined)
+    at(['alerting', 'route'], 'root route must specify a default receiver');
+  if ((rawRoute.matchers ?? []).length > 0 || rawRoute.match || rawRoute.match_re)
+    at(['alerting', 'route'], 'root route must not have any matchers');
+  const route = (r: RouteShape, path: (string | number)[]): RouteConfig => {
+    if (r.receiver !== undefined && !names.has(r.receiver))
+      at([...path, 'receiver'], `undefined receiver "${r.receiver}" used in route`);
+    const matchers = [...(r.matchers ?? [])];
+    for (const [k, v] of Object.entries(r.match ?? {})) matchers.push(`${k}=${JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(r.match_re ?? {})) matchers.push(`${k}=~${JSON.stringify(v)}`);
+    return {
+      receiver: r.receiver,
+      group_by: r.group_by,
+      continue: r.continue ?? false,
+      matchers,
+      group_wait: r.group_wait,
+      group_interval: r.group_interval,
+      repeat_interval: r.repeat_interval,
+      routes: (r.routes ?? []).map((c, i) => route(c, [...path, 'routes', i])),
+    };
+  };
+  const root = route(rawRoute, ['alerting', 'route']);
+  root.group_wait ??= 30 * SECOND;
+  root.group_interval ??= 5 * MINUTE;
+  root.repeat_interval ??= 4 * 60 * MINUTE;
+  const fold = (m?: Record<string, string>, re?: Record<string, string>, list?: string[]): string[] => [
+    ...(list ?? []),
+    ...Object.entries(m ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
+    ...Object.entries(re ?? {}).map(([k, v]) => `${k}=~${JSON.stringify(v)}`),
+  ];
+  return {
+    resolve_timeout: a.resolve_timeout ?? 5 * MINUTE,
+    route: root,
+    receivers,
+    inhibit_rules: (a.inhibit_rules ?? []).map((r) => ({
+      source_matchers: fold(r.source_match, r.source_match_re, r.source_matchers),
+      target_matchers: fold(r.target_match, r.target_match_re, r.target_matchers),
+      equal: r.equal ?? [],
+    })),
+    outbox_max_attempts: a.outbox_max_attempts ?? 0,
+  };
+}
+
+/** buildRules fills the `rules:` section: the default pack is on unless turned off. */
+function buildRules(r: NonNullable<RawConfig['rules']>): RulesConfig {
+  const { enabled, ...settings } = r.default_pack ?? {};
+  const clean: RulesConfig['default_pack']['settings'] = {};
+  for (const [k, v] of Object.entries(settings)) if (v != null) clean[k] = v;
+  return {
+    default_pack: { enabled: enabled ?? true, settings: clean },
+    threshold_rules: (r.threshold_rules ?? []).map((t) => ({
+      ...t,
+      for: t.for ?? 0,
+      enabled: t.enabled ?? true,
+    })),
   };
 }

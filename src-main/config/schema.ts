@@ -101,6 +101,134 @@ const listen = z.string().refine(
   { message: 'listen must be host:port, e.g. "127.0.0.1:9742"' },
 );
 
+/** MATCHER_RE is one Alertmanager matcher (`name="value"`, `name=~"re"`, quotes optional). */
+const MATCHER_RE = /^\s*\{?\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|[^"{}]*?)\s*\}?\s*$/;
+
+const matcherText = z.string().regex(MATCHER_RE, {
+  message: 'invalid matcher (use name="value", name!="value", name=~"re" or name!~"re")',
+});
+
+/** RouteShape is a route of Alertmanager's routing tree, as written (durations already in ms). */
+export interface RouteShape {
+  receiver?: string;
+  group_by?: string[];
+  continue?: boolean;
+  matchers?: string[];
+  match?: Record<string, string>;
+  match_re?: Record<string, string>;
+  group_wait?: number;
+  group_interval?: number;
+  repeat_interval?: number;
+  mute_time_intervals?: string[];
+  routes?: RouteShape[];
+}
+
+const route: z.ZodType<RouteShape> = z.lazy(() =>
+  z.strictObject({
+    receiver: z.string().optional(),
+    group_by: nullable(z.array(z.string())),
+    continue: z.boolean().optional(),
+    matchers: nullable(z.array(matcherText)),
+    match: nullable(z.record(z.string(), scalarText)),
+    match_re: nullable(z.record(z.string(), scalarText)),
+    group_wait: duration.optional(),
+    group_interval: duration.optional(),
+    repeat_interval: duration.optional(),
+    routes: nullable(z.array(route)),
+  }),
+) as z.ZodType<RouteShape>;
+
+const telegramConfig = z.strictObject({
+  send_resolved: z.boolean().optional(),
+  api_url: z.string().url().optional(),
+  bot_token: z.string().min(1).optional(),
+  bot_token_file: z.string().min(1).optional(),
+  chat_id: z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform(Number),
+  message_thread_id: z.number().int().optional(),
+  message: z.string().optional(),
+  disable_notifications: z.boolean().optional(),
+  parse_mode: z.enum(['', 'HTML', 'Markdown', 'MarkdownV2']).optional(),
+  /** allowed_user_ids may command the bot in this chat (besides the chat itself for private chats). */
+  allowed_user_ids: nullable(z.array(z.number().int())),
+});
+
+const webhookConfig = z.strictObject({
+  send_resolved: z.boolean().optional(),
+  url: z.string().url(),
+  max_alerts: z.number().int().nonnegative().optional(),
+  timeout: duration.optional(),
+});
+
+const desktopConfig = z.strictObject({ send_resolved: z.boolean().optional() });
+
+const receiver = z.strictObject({
+  name: z.string().min(1, { message: 'receiver name is empty' }),
+  telegram_configs: nullable(z.array(telegramConfig)),
+  webhook_configs: nullable(z.array(webhookConfig)),
+  desktop_configs: nullable(z.array(desktopConfig)),
+});
+
+const inhibitRule = z.strictObject({
+  source_matchers: nullable(z.array(matcherText)),
+  target_matchers: nullable(z.array(matcherText)),
+  source_match: nullable(z.record(z.string(), scalarText)),
+  source_match_re: nullable(z.record(z.string(), scalarText)),
+  target_match: nullable(z.record(z.string(), scalarText)),
+  target_match_re: nullable(z.record(z.string(), scalarText)),
+  equal: nullable(z.array(z.string())),
+});
+
+/**
+ * alertingConfig is the `alerting:` section: the route, receivers and inhibit_rules of an
+ * alertmanager.yml pasted as they are, plus Vigie's desktop receiver. Prometheus's own `alertmanagers` and
+ * `alert_relabel_configs` keys (sending to an external Alertmanager) are not supported.
+ */
+const alertingConfig = z.strictObject({
+  resolve_timeout: duration.optional(),
+  route: nullable(route),
+  receivers: nullable(z.array(receiver)),
+  inhibit_rules: nullable(z.array(inhibitRule)),
+  /** outbox_max_attempts bounds retries of one notification (0: retry until delivered). */
+  outbox_max_attempts: limit.optional(),
+});
+
+const packSetting = z.strictObject({
+  enabled: z.boolean().optional(),
+  warn: z.number().optional(),
+  critical: z.number().optional(),
+  for: duration.optional(),
+});
+
+const thresholdRule = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { message: 'invalid alert name' }),
+  expr: z.string().min(1),
+  op: z.enum(['>', '>=', '<', '<=']),
+  warn: z.number().optional(),
+  critical: z.number().optional(),
+  for: duration.optional(),
+  summary: z.string().optional(),
+  enabled: z.boolean().optional(),
+});
+
+/** rulesConfig is Vigie's `rules:` section: the default rule pack's settings and simple threshold rules. */
+const rulesConfig = z.strictObject({
+  default_pack: nullable(
+    z.strictObject({
+      enabled: z.boolean().optional(),
+      host_down: nullable(packSetting),
+      cpu_saturated: nullable(packSetting),
+      memory_pressure: nullable(packSetting),
+      swap_thrashing: nullable(packSetting),
+      filesystem_almost_full: nullable(packSetting),
+      filesystem_filling_up: nullable(packSetting),
+      high_temperature: nullable(packSetting),
+      clock_skew: nullable(packSetting),
+      scrape_errors: nullable(packSetting),
+    }),
+  ),
+  threshold_rules: nullable(z.array(thresholdRule)),
+});
+
 /** configSchema validates a whole config file. Unknown keys are errors (strict objects). */
 export const configSchema = z.strictObject({
   global: nullable(globalConfig),
@@ -133,6 +261,8 @@ export const configSchema = z.strictObject({
     }),
   ),
   local_agent: nullable(z.strictObject({ enabled: z.boolean().optional() })),
+  alerting: nullable(alertingConfig),
+  rules: nullable(rulesConfig),
 });
 
 /** RawConfig is a validated config file before defaults are filled in. */
@@ -145,7 +275,7 @@ export type RawConfig = z.output<typeof configSchema>;
  * also reported this way (see isUnsupported).
  */
 export const UNSUPPORTED: Readonly<Record<string, readonly string[]>> = {
-  '': ['alerting', 'remote_write', 'remote_read', 'scrape_config_files', 'tracing', 'otlp', 'runtime'],
+  '': ['remote_write', 'remote_read', 'scrape_config_files', 'tracing', 'otlp', 'runtime'],
   global: [
     'query_log_file',
     'scrape_failure_log_file',
@@ -199,10 +329,26 @@ export const UNSUPPORTED: Readonly<Record<string, readonly string[]>> = {
     'extra_scrape_metrics',
   ],
   storage: ['tsdb', 'exemplars'],
+  alerting: ['alertmanagers', 'alert_relabel_configs', 'templates', 'time_intervals', 'mute_time_intervals'],
+  'alerting.receivers': [
+    'email_configs',
+    'slack_configs',
+    'pagerduty_configs',
+    'opsgenie_configs',
+    'pushover_configs',
+    'victorops_configs',
+    'wechat_configs',
+    'sns_configs',
+    'discord_configs',
+    'webex_configs',
+    'msteams_configs',
+  ],
+  'alerting.route': ['mute_time_intervals', 'active_time_intervals'],
 };
 
 /** isUnsupported tells whether an unknown key at a section is a Prometheus feature Vigie lacks. */
 export function isUnsupported(section: string, key: string): boolean {
+  if (section.startsWith('alerting.route')) section = 'alerting.route';
   if (UNSUPPORTED[section]?.includes(key)) return true;
   return section === 'scrape_configs' && key.endsWith('_sd_configs');
 }

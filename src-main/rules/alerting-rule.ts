@@ -1,0 +1,144 @@
+import { labelsKey, METRIC_NAME, type Labels } from '../common/labels';
+import type { InstantSample } from '../promql/api';
+import type { ActiveAlert, NotifierAlert, RuleHealth } from './api';
+import type { RuleDef } from './rule-file';
+import { CompiledTemplate, type TemplateData } from './template';
+
+/** RESOLVED_RETENTION_MS keeps a resolved alert around (and re-sent as resolved) for 15 min, as Prometheus. */
+export const RESOLVED_RETENTION_MS = 15 * 60_000;
+
+/** AlertContext is what templates and notifications need from outside the rule. */
+export interface AlertContext {
+  externalLabels: Labels;
+  externalURL: string;
+}
+
+/**
+ * AlertingRule runs Prometheus's alert state machine (rules/alerting.go): a series returned by the
+ * expression becomes a pending alert, firing once it has been returned for `for`; when it is no longer
+ * returned it resolves at once, or after `keep_firing_for` when set. Resolved alerts are kept 15 min so the
+ * notifier hears about the resolution even across an outage.
+ */
+export class AlertingRule {
+  readonly active = new Map<string, ActiveAlert>();
+  health: RuleHealth = 'unknown';
+  lastError = '';
+  lastEvaluation = 0;
+  evaluationMs = 0;
+  private readonly labelTemplates: [string, CompiledTemplate][];
+  private readonly annotationTemplates: [string, CompiledTemplate][];
+
+  constructor(readonly def: RuleDef) {
+    const name = `__alert_${def.name}`;
+    this.labelTemplates = Object.entries(def.labels).map(([k, v]) => [k, CompiledTemplate.compile(name, v)]);
+    this.annotationTemplates = Object.entries(def.annotations).map(([k, v]) => [
+      k,
+      CompiledTemplate.compile(name, v),
+    ]);
+  }
+
+  /**
+   * eval advances the state machine with one evaluation's result at time ts and returns the ALERTS and
+   * ALERTS_FOR_STATE samples to write. Throws when the result breaks the group's limit or has duplicates.
+   */
+  eval(result: InstantSample[], ts: number, ctx: AlertContext, limit: number): InstantSample[] {
+    const seen = new Set<string>();
+    for (const s of result) {
+      const base: Record<string, string> = {};
+      for (const k in s.labels) if (k !== METRIC_NAME) base[k] = s.labels[k]!;
+      const data: TemplateData = {
+        labels: base,
+        externalLabels: ctx.externalLabels,
+        externalURL: ctx.externalURL,
+        value: s.v,
+      };
+      const labels: Record<string, string> = { ...base };
+      for (const [k, t] of this.labelTemplates) {
+        const v = t.expand(data);
+        if (v === '') delete labels[k];
+        else labels[k] = v;
+      }
+      labels.alertname = this.def.name;
+      const annotations: Record<string, string> = {};
+      for (const [k, t] of this.annotationTemplates) annotations[k] = t.expand(data);
+      const key = labelsKey(labels);
+      if (seen.has(key))
+        throw new Error('vector contains metrics with the same labelset after applying alert labels');
+      seen.add(key);
+      const a = this.active.get(key);
+      if (a !== undefined && a.state !== 'inactive') {
+        a.value = s.v;
+        a.annotations = annotations;
+        continue;
+      }
+      this.active.set(key, {
+        labels,
+        annotations,
+        state: 'pending',
+        activeAt: ts,
+        firedAt: 0,
+        resolvedAt: 0,
+        keepFiringSince: 0,
+        value: s.v,
+        lastSentAt: 0,
+      });
+    }
+    const out: InstantSample[] = [];
+    let activeCount = 0;
+    for (const [key, a] of this.active) {
+      if (!seen.has(key)) {
+        let keepFiring = false;
+        if (a.state === 'firing' && this.def.keepFiringForMs > 0) {
+          if (a.keepFiringSince === 0) a.keepFiringSince = ts;
+          if (ts - a.keepFiringSince < this.def.keepFiringForMs) keepFiring = true;
+        }
+        if (a.state === 'pending' || (a.resolvedAt !== 0 && ts - a.resolvedAt > RESOLVED_RETENTION_MS))
+          this.active.delete(key);
+        if (a.state !== 'inactive' && !keepFiring) {
+          a.state = 'inactive';
+          a.resolvedAt = ts;
+        }
+        if (!keepFiring) continue;
+      } else a.keepFiringSince = 0;
+      activeCount++;
+      if (a.state === 'pending' && ts - a.activeAt >= this.def.forMs) {
+        a.state = 'firing';
+        a.firedAt = ts;
+      }
+      out.push({ labels: { ...a.labels, [METRIC_NAME]: 'ALERTS', alertstate: a.state }, t: ts, v: 1 });
+      out.push({
+        labels: { ...a.labels, [METRIC_NAME]: 'ALERTS_FOR_STATE' },
+        t: ts,
+        v: Math.floor(a.activeAt / 1000),
+      });
+    }
+    if (limit > 0 && activeCount > limit) {
+      this.active.clear();
+      throw new Error(`exceeded limit of ${limit} with ${activeCount} alerts`);
+    }
+    return out;
+  }
+
+  /**
+   * toSend lists the alerts due for the notifier at ts, as Prometheus's sendAlerts: firing alerts every
+   * resendDelay, resolved ones once after resolution (and while retained). endsAt of a firing alert is a
+   * lease of 4 × max(resendDelay, interval) so a silent Vigie lets them expire rather than fire forever.
+   */
+  toSend(ts: number, resendDelayMs: number, intervalMs: number, ctx: AlertContext): NotifierAlert[] {
+    const out: NotifierAlert[] = [];
+    for (const a of this.active.values()) {
+      if (a.state === 'pending') continue;
+      const due = a.resolvedAt > a.lastSentAt || a.lastSentAt + resendDelayMs < ts;
+      if (!due) continue;
+      out.push({
+        labels: { ...ctx.externalLabels, ...a.labels },
+        annotations: a.annotations,
+        startsAt: a.firedAt || a.activeAt,
+        endsAt: a.state === 'inactive' ? a.resolvedAt : ts + 4 * Math.max(resendDelayMs, intervalMs),
+        generatorURL: `${ctx.externalURL}/graph?g0.expr=${encodeURIComponent(this.def.expr)}&g0.tab=1`,
+      });
+      a.lastSentAt = ts;
+    }
+    return out;
+  }
+}
