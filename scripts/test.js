@@ -10,7 +10,9 @@ const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
 const filters = args.filter((a) => !a.startsWith('--'));
-const roots = unitOnly ? ['src-main', 'agent', 'src-renderer'] : ['src-main', 'agent', 'src-renderer', 'test'];
+const roots = unitOnly
+  ? ['src-main', 'agent', 'src-renderer']
+  : ['src-main', 'agent', 'src-renderer', 'test'];
 
 /** walk lists the test files below dir, skipping dependencies and build output. */
 function walk(dir, out) {

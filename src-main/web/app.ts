@@ -1,6 +1,11 @@
 import { Hono } from 'hono';
 import type { WebDeps } from './api';
 import { errorResponse } from './respond';
+import { addAgentRoutes } from './routes-agents';
+import { addAlertRoutes } from './routes-alerts';
+import { addDashboardRoutes } from './routes-dashboards';
+import { addLiveRoutes } from './routes-live';
+import { addFormatRoutes } from './routes-format';
 import { addMetaRoutes } from './routes-meta';
 import { addQueryRoutes } from './routes-query';
 import { addStatusRoutes } from './routes-status';
@@ -14,7 +19,12 @@ import { addStaticRoutes } from './static';
 export function createWebApp(deps: WebDeps): Hono {
   const app = new Hono();
   addQueryRoutes(app, deps);
+  addFormatRoutes(app);
   addMetaRoutes(app, deps);
+  addAgentRoutes(app, deps.agents); // before the status routes' /api/* catch-all
+  addAlertRoutes(app, deps.alerting);
+  addDashboardRoutes(app, deps.documents);
+  addLiveRoutes(app, deps);
   addStatusRoutes(app, deps);
   addStaticRoutes(app, deps.staticDir);
   app.onError((err) => errorResponse(err));

@@ -1,0 +1,279 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { startAgentServer, type AgentServer } from '../agent/src/index';
+import type { ScrapeConfig, VigieConfig } from './config/api';
+import { loadOrCreateKeypair } from '../agent/src/pairing/protocol';
+import { FileSDDiscoverer } from './discovery/file-sd';
+import { MdnsBrowser } from './discovery/mdns';
+import { AGENT_SERVICE_TYPE, AgentDiscoverer, feedAgentEvent } from './discovery/mdns-agents';
+import { EXPORTER_SERVICE_TYPE, ExporterDiscoverer } from './discovery/mdns-exporters';
+import { SigningFetcher, verifyAgentIdentity } from './pairing/client';
+import { AgentRegistry } from './pairing/registry';
+import { ScrapeHttpClient } from './scrape/http';
+import { StaticDiscoverer } from './discovery/static';
+import type { Discoverer, TargetGroup } from './discovery/api';
+import { createEngine } from './promql/engine';
+import { createParser } from './scrape/exposition/parser';
+import { createScrapeManager } from './scrape/manager';
+import type { Storage } from './storage/api';
+import type { DesktopNotifier } from './notify/api';
+import { openDuckDBStorage } from './storage/duckdb/index';
+import { JsonFileStore } from './state/json-file-store';
+import { createWebApp } from './web/app';
+import { createRuleManager } from './rules/manager';
+import { builtinGroups } from './rules/builtin';
+import { AlertStateFile } from './rules/state-file';
+import { createNotifier } from './notify/service';
+import { telegramSetup } from './notify/channels/telegram-setup';
+import type { BuildInfo } from './web/api';
+import { startServer, type RunningServer } from './web/server';
+import type { ListenAddress } from './cli-args';
+
+/** LogLevel orders the appliance's log lines. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** Log prints one line of the appliance's log. */
+export type Log = (level: LogLevel, message: string) => void;
+
+/** ApplianceOptions are the resolved settings of one run (command line over config file over defaults). */
+export interface ApplianceOptions {
+  config: VigieConfig;
+  dataDir: string;
+  /** listen is the HTTP listener's address; without one no port is opened (the desktop app calls `fetch`). */
+  listen?: ListenAddress;
+  /** localAgent monitors the machine the appliance runs on with the agent's collectors, in-process. */
+  localAgent: boolean;
+  /** enrollmentToken, when set, auto-adopts agents that prove they were started with the same token. */
+  enrollmentToken?: string;
+  /** mdns tunes discovery timing (tests and benchmarks); defaults suit a LAN. */
+  mdns?: { queryIntervalMs?: number; maxSilenceMs?: number };
+  /** staticDir holds the renderer's built files; default dist/renderer of this checkout (`npm run build`). */
+  staticDir?: string;
+  /** desktopNotifier is the desktop app's native notifications, for the alert router's desktop channel. */
+  desktopNotifier?: DesktopNotifier;
+  log: Log;
+}
+
+/** Appliance is a running Vigie core. */
+export interface Appliance {
+  /** url is the listener's base URL, '' when there is no listener. */
+  readonly url: string;
+  /** fetch is the web app's entry point, called in-process (Electron's app:// protocol, LAN sharing). */
+  fetch(request: Request): Promise<Response>;
+  readonly storage: Storage;
+  /** stop ends discovery and scraping (writing staleness markers), closes the listener and flushes storage. */
+  stop(): Promise<void>;
+}
+
+/** LOCAL_JOB is the job of the in-process agent: "node", like node_exporter's, so familiar queries work. */
+export const LOCAL_JOB = 'node';
+
+/**
+ * startAppliance is the one place that knows every stage and wires them: storage → engine → scrape →
+ * discovery → web. Each stage sees the others only through their interfaces.
+ */
+export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
+  const { config, log } = o;
+  const storage = await openDuckDBStorage({
+    dir: o.dataDir,
+    retentionMs: config.storage.retention,
+    flushIntervalMs: config.storage.flush_interval,
+  });
+  const cleanup: (() => Promise<void>)[] = [() => storage.close()];
+  const undo = async (): Promise<void> => {
+    for (const f of cleanup.reverse()) await f().catch((e: unknown) => log('error', String(e)));
+  };
+  try {
+    const engine = createEngine(storage.querier(), {
+      lookbackDeltaMs: config.query.lookback_delta,
+      timeoutMs: config.query.timeout,
+      maxSamples: config.query.max_samples,
+    });
+    const http = new ScrapeHttpClient();
+    cleanup.push(async () => http.close());
+    // Alerting: rules → router → outbox → channels. Stopped before storage closes (cleanup runs reversed).
+    const router = await createNotifier({
+      config: config.alerting,
+      dir: join(o.dataDir, 'notify'),
+      desktop: o.desktopNotifier,
+      log: (level, m) => log(level, m),
+    });
+    cleanup.push(() => router.stop());
+    const rules = await createRuleManager(
+      {
+        engine,
+        storage,
+        send: (alerts) => router.receive(alerts),
+        evaluationIntervalMs: config.global.evaluation_interval,
+        externalLabels: config.global.external_labels,
+        builtin: () => builtinGroups(config.rules),
+        state: new AlertStateFile(join(o.dataDir, 'rules', 'alert-state.json')),
+        log,
+      },
+      config.rule_files,
+    );
+    cleanup.push(() => rules.stop());
+    const mdnsOn = config.discovery.mdns.enabled;
+    const agents = mdnsOn ? agentRegistry(o) : undefined;
+    const fetcher = agents
+      ? new SigningFetcher(
+          http,
+          loadOrCreateKeypair(join(o.dataDir, 'pairing', 'app.key')),
+          agents,
+          o.enrollmentToken,
+        )
+      : http;
+    const scrape = createScrapeManager({
+      fetcher,
+      appender: () => storage.appender(),
+      createParser: (body, contentType) => createParser(body, contentType),
+      log: (level, message) => log(level, `scrape: ${message}`),
+    });
+    cleanup.push(() => scrape.stop());
+
+    const jobs = [...config.scrape_configs];
+    let agent: AgentServer | undefined;
+    let localJob: ScrapeConfig | undefined;
+    if (o.localAgent) {
+      agent = await startAgentServer({ host: '127.0.0.1', port: 0 });
+      cleanup.push(() => agent!.close());
+      localJob = localAgentJob(config, jobs, new URL(agent.url).host);
+      jobs.push(localJob);
+    }
+    const extra = new Map<string, Discoverer[]>();
+    const exporters = new ExporterDiscoverer();
+    if (agents !== undefined) {
+      // mDNS agents join the in-process agent's job ("node"): one job for every machine's node metrics.
+      const agentJob = localJob ?? newJob(config, jobs, LOCAL_JOB);
+      if (!jobs.includes(agentJob)) jobs.push(agentJob);
+      extra.set(agentJob.job_name, [new AgentDiscoverer(agents)]);
+      const exporterJob = newJob(config, jobs, 'mdns');
+      jobs.push(exporterJob);
+      extra.set(exporterJob.job_name, [exporters]);
+    }
+    scrape.applyConfig(jobs);
+
+    const discovery = new AbortController();
+    cleanup.push(async () => discovery.abort());
+    for (const job of jobs) {
+      [...discoverersOf(job, log), ...(extra.get(job.job_name) ?? [])].forEach((d, i) => {
+        // Sources are unique per discoverer only; prefixing keeps two discoverers of a job apart.
+        const send = (groups: TargetGroup[]): void =>
+          scrape.sync(
+            job.job_name,
+            groups.map((g) => ({ ...g, source: `${i}:${g.source}` })),
+          );
+        d.run(discovery.signal, send).catch((e: unknown) =>
+          log('error', `discovery for job ${job.job_name}: ${e}`),
+        );
+      });
+    }
+
+    if (agents !== undefined) {
+      const browser = new MdnsBrowser({
+        types: [AGENT_SERVICE_TYPE, EXPORTER_SERVICE_TYPE],
+        interfaces: config.discovery.mdns.interfaces,
+        queryIntervalMs: o.mdns?.queryIntervalMs,
+        maxSilenceMs: o.mdns?.maxSilenceMs,
+        log: (level, m) => log(level, m),
+        onEvent: (e) =>
+          e.service.type === AGENT_SERVICE_TYPE
+            ? feedAgentEvent(agents, e, (m) => log('warn', `mdns: ${m}`))
+            : exporters.handle(e),
+      });
+      cleanup.push(() => browser.stop());
+      await browser.start();
+    }
+
+    let ready = false;
+    const app = createWebApp({
+      querier: storage.querier(),
+      engine,
+      scrape,
+      storageStats: () => storage.stats(),
+      buildInfo: buildInfo(),
+      config: () => config,
+      staticDir: o.staticDir ?? join(import.meta.dirname, '..', 'dist', 'renderer'),
+      documents: new JsonFileStore({ path: join(o.dataDir, 'state', 'documents.json') }),
+      ready: () => ready,
+      agents,
+      alerting: { rules, router, telegram: telegramSetup },
+    });
+    const server: RunningServer | undefined = o.listen ? await startServer(app, o.listen) : undefined;
+    if (server) cleanup.push(() => server.close());
+    ready = true;
+    const fetch = async (request: Request): Promise<Response> => app.fetch(request);
+    return { url: server?.url ?? '', fetch, storage, stop: undo };
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}
+
+/** agentRegistry opens the persisted agent registry of the data folder, checking identities over HTTP. */
+function agentRegistry(o: ApplianceOptions): AgentRegistry {
+  const registry = new AgentRegistry({
+    path: join(o.dataDir, 'pairing', 'agents.json'),
+    verify: (a) => verifyAgentIdentity(a, { enrollmentToken: o.enrollmentToken }),
+    log: (level, m) => o.log(level, `agents: ${m}`),
+  });
+  registry.setAutoAdopt(o.enrollmentToken !== undefined);
+  return registry;
+}
+
+/** newJob is a discovery-only job with the global defaults, named `name` or `name-mdns` when taken. */
+function newJob(config: VigieConfig, jobs: readonly ScrapeConfig[], name: string): ScrapeConfig {
+  const taken = new Set(jobs.map((j) => j.job_name));
+  const job = localAgentJob(config, jobs, '127.0.0.1:1');
+  return { ...job, job_name: taken.has(name) ? `${name}-mdns` : name, static_configs: [] };
+}
+
+/** discoverersOf builds the discoverers a scrape config names. */
+function discoverersOf(job: ScrapeConfig, log: Log): Discoverer[] {
+  const out: Discoverer[] = [];
+  if (job.static_configs.length > 0) out.push(new StaticDiscoverer(job.static_configs));
+  for (const f of job.file_sd_configs)
+    out.push(new FileSDDiscoverer(f, { log: (level, m) => log(level, `file_sd (${job.job_name}): ${m}`) }));
+  return out;
+}
+
+/**
+ * localAgentJob scrapes the in-process agent. Its `instance` is the host name, not the ephemeral loopback
+ * port, so the machine's series keep their identity across restarts.
+ */
+function localAgentJob(config: VigieConfig, jobs: readonly ScrapeConfig[], address: string): ScrapeConfig {
+  const taken = new Set(jobs.map((j) => j.job_name));
+  const name = taken.has(LOCAL_JOB) ? `${LOCAL_JOB}-local` : LOCAL_JOB;
+  return {
+    job_name: name,
+    scrape_interval: config.global.scrape_interval,
+    scrape_timeout: config.global.scrape_timeout,
+    metrics_path: '/metrics',
+    scheme: 'http',
+    params: {},
+    honor_labels: false,
+    honor_timestamps: true,
+    sample_limit: 0,
+    label_limit: 0,
+    label_name_length_limit: 0,
+    label_value_length_limit: 0,
+    body_size_limit: 0,
+    static_configs: [{ targets: [address], labels: { instance: hostname() } }],
+    file_sd_configs: [],
+  };
+}
+
+/** buildInfo reports Vigie's version where Prometheus reports its own. */
+function buildInfo(): BuildInfo {
+  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return {
+    version: pkg.version,
+    revision: '',
+    branch: '',
+    buildUser: '',
+    buildDate: '',
+    runtimeVersion: `node ${process.version}`,
+  };
+}
