@@ -6,7 +6,7 @@
 //   npx tsx bench/scrape-path.ts [scrapes]
 import { spawn } from 'node:child_process';
 import type { Labels } from '../src-main/common/labels';
-import type { ScrapeConfig } from '../src-main/config/api';
+import { scrapeConfig, type ScrapeConfig } from '../src-main/config/api';
 import { createParser } from '../src-main/scrape/exposition/parser';
 import { ScrapeHttpClient } from '../src-main/scrape/http';
 import { ScrapeLoop } from '../src-main/scrape/loop';
@@ -147,23 +147,7 @@ async function loopSamples(loop: ScrapeLoop): Promise<number> {
 const body = nodeLikeBody();
 const exporter = await startExporter(body);
 try {
-  const cfg: ScrapeConfig = {
-    job_name: 'bench',
-    scrape_interval: 15_000,
-    scrape_timeout: 10_000,
-    metrics_path: '/metrics',
-    scheme: 'http',
-    params: {},
-    honor_labels: false,
-    honor_timestamps: true,
-    sample_limit: 0,
-    label_limit: 0,
-    label_name_length_limit: 0,
-    label_value_length_limit: 0,
-    body_size_limit: 0,
-    static_configs: [],
-    file_sd_configs: [],
-  };
+  const cfg: ScrapeConfig = scrapeConfig('bench', { scrape_interval: 15_000, scrape_timeout: 10_000 });
   const target = buildTarget({ __address__: exporter.address }, { env: 'bench' }, cfg) as ScrapeTarget;
   console.log(`body: ${body.length} bytes; figures are noisy on a shared machine`);
   await run('no-op appender', target, cfg, noopAppender());

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { startAgentServer, type AgentServer } from '../agent/src/index';
-import type { ScrapeConfig, VigieConfig } from './config/api';
+import { scrapeConfig, type ScrapeConfig, type VigieConfig } from './config/api';
 import { loadOrCreateKeypair } from '../agent/src/pairing/protocol';
 import { FileSDDiscoverer } from './discovery/file-sd';
 import { MdnsBrowser } from './discovery/mdns';
@@ -244,23 +244,9 @@ function discoverersOf(job: ScrapeConfig, log: Log): Discoverer[] {
 function localAgentJob(config: VigieConfig, jobs: readonly ScrapeConfig[], address: string): ScrapeConfig {
   const taken = new Set(jobs.map((j) => j.job_name));
   const name = taken.has(LOCAL_JOB) ? `${LOCAL_JOB}-local` : LOCAL_JOB;
-  return {
-    job_name: name,
-    scrape_interval: config.global.scrape_interval,
-    scrape_timeout: config.global.scrape_timeout,
-    metrics_path: '/metrics',
-    scheme: 'http',
-    params: {},
-    honor_labels: false,
-    honor_timestamps: true,
-    sample_limit: 0,
-    label_limit: 0,
-    label_name_length_limit: 0,
-    label_value_length_limit: 0,
-    body_size_limit: 0,
+  return scrapeConfig(name, config.global, {
     static_configs: [{ targets: [address], labels: { instance: hostname() } }],
-    file_sd_configs: [],
-  };
+  });
 }
 
 /** buildInfo reports Vigie's version where Prometheus reports its own. */

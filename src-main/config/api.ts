@@ -169,3 +169,4 @@ export interface VigieConfig {
 // Prometheus's duration and size syntax, shared with the stages that read durations from users (the HTTP
 // API's `step` and `timeout`, rule files' `for:` and `interval:`) so there is one parser of it.
 export { formatDuration, formatSize, parseDuration, parseSize } from './units';
+export { JOB_DEFAULTS, scrapeConfig } from './scrape-defaults';

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { AlertingConfig, RouteConfig, RulesConfig, ScrapeConfig, VigieConfig } from './api';
+import { JOB_DEFAULTS } from './scrape-defaults';
 import { ConfigError, formatPath, Locator, type ConfigProblem, type KeyPath } from './errors';
 import { configSchema, isUnsupported, type RawConfig, type RouteShape } from './schema';
 import { formatDuration } from './units';
@@ -203,16 +204,16 @@ function build(raw: RawConfig, dir: string, at: Report): VigieConfig {
       job_name: sc.job_name,
       scrape_interval: interval,
       scrape_timeout: timeout,
-      metrics_path: sc.metrics_path ?? '/metrics',
-      scheme: sc.scheme ?? 'http',
+      metrics_path: sc.metrics_path ?? JOB_DEFAULTS.metrics_path,
+      scheme: sc.scheme ?? JOB_DEFAULTS.scheme,
       params: sc.params ?? {},
-      honor_labels: sc.honor_labels ?? false,
-      honor_timestamps: sc.honor_timestamps ?? true,
-      sample_limit: sc.sample_limit ?? 0,
-      label_limit: sc.label_limit ?? 0,
-      label_name_length_limit: sc.label_name_length_limit ?? 0,
-      label_value_length_limit: sc.label_value_length_limit ?? 0,
-      body_size_limit: sc.body_size_limit ?? 0,
+      honor_labels: sc.honor_labels ?? JOB_DEFAULTS.honor_labels,
+      honor_timestamps: sc.honor_timestamps ?? JOB_DEFAULTS.honor_timestamps,
+      sample_limit: sc.sample_limit ?? JOB_DEFAULTS.sample_limit,
+      label_limit: sc.label_limit ?? JOB_DEFAULTS.label_limit,
+      label_name_length_limit: sc.label_name_length_limit ?? JOB_DEFAULTS.label_name_length_limit,
+      label_value_length_limit: sc.label_value_length_limit ?? JOB_DEFAULTS.label_value_length_limit,
+      body_size_limit: sc.body_size_limit ?? JOB_DEFAULTS.body_size_limit,
       static_configs: staticConfigs,
       file_sd_configs: (sc.file_sd_configs ?? []).map((f) => ({
         files: f.files.map((p) => resolvePath(dir, p)),

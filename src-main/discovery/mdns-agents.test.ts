@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { AgentAdvert, AgentDirectory, AgentRecord } from '../pairing/api';
 import { createScrapeManager } from '../scrape/manager';
 import { createParser } from '../scrape/exposition/parser';
-import type { ScrapeConfig } from '../config/api';
+import { scrapeConfig, type ScrapeConfig } from '../config/api';
 import { MemoryStorage } from '../storage/memory/memory-storage';
 import type { TargetGroup } from './api';
 import { advertFromService, AgentDiscoverer, agentTarget, feedAgentEvent } from './mdns-agents';
@@ -118,23 +118,7 @@ test('pending and rejected agents become dropped targets with the reason; adopte
     },
   });
   t.after(() => scrape.stop());
-  const job: ScrapeConfig = {
-    job_name: 'node',
-    scrape_interval: 60_000,
-    scrape_timeout: 10_000,
-    metrics_path: '/metrics',
-    scheme: 'http',
-    params: {},
-    honor_labels: false,
-    honor_timestamps: true,
-    sample_limit: 0,
-    label_limit: 0,
-    label_name_length_limit: 0,
-    label_value_length_limit: 0,
-    body_size_limit: 0,
-    static_configs: [],
-    file_sd_configs: [],
-  };
+  const job: ScrapeConfig = scrapeConfig('node', { scrape_interval: 60_000, scrape_timeout: 10_000 });
   scrape.applyConfig([job]);
   const ac = new AbortController();
   const sent: TargetGroup[][] = [];

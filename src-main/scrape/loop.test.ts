@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { isStaleNaN } from '../common/sample';
 import { MemoryStorage } from '../storage/memory/memory-storage';
-import type { ScrapeConfig } from '../config/api';
+import { scrapeConfig, type ScrapeConfig } from '../config/api';
 import { createParser } from './exposition/parser';
 import { ScrapeHttpClient } from './http';
 import { ScrapeLoop } from './loop';
@@ -21,23 +21,7 @@ async function serve(t: TestContext, handler: RequestListener): Promise<string> 
   return `127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const CFG: ScrapeConfig = {
-  job_name: 'node',
-  scrape_interval: 15_000,
-  scrape_timeout: 10_000,
-  metrics_path: '/metrics',
-  scheme: 'http',
-  params: {},
-  honor_labels: false,
-  honor_timestamps: true,
-  sample_limit: 0,
-  label_limit: 0,
-  label_name_length_limit: 0,
-  label_value_length_limit: 0,
-  body_size_limit: 0,
-  static_configs: [],
-  file_sd_configs: [],
-};
+const CFG: ScrapeConfig = scrapeConfig('node', { scrape_interval: 15_000, scrape_timeout: 10_000 });
 
 interface Harness {
   loop: ScrapeLoop;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isStaleNaN } from '../common/sample';
-import type { ScrapeConfig } from '../config/api';
+import { scrapeConfig, type ScrapeConfig } from '../config/api';
 import { MemoryStorage } from '../storage/memory/memory-storage';
 import { createParser } from './exposition/parser';
 import { createScrapeManager, type ScrapeManagerImpl } from './manager';
@@ -33,24 +33,7 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>): Pr
 }
 
 function job(name: string, over: Partial<ScrapeConfig> = {}): ScrapeConfig {
-  return {
-    job_name: name,
-    scrape_interval: 100,
-    scrape_timeout: 90,
-    metrics_path: '/metrics',
-    scheme: 'http',
-    params: {},
-    honor_labels: false,
-    honor_timestamps: true,
-    sample_limit: 0,
-    label_limit: 0,
-    label_name_length_limit: 0,
-    label_value_length_limit: 0,
-    body_size_limit: 0,
-    static_configs: [],
-    file_sd_configs: [],
-    ...over,
-  };
+  return scrapeConfig(name, { scrape_interval: 100, scrape_timeout: 90 }, over);
 }
 
 function manager(t: TestContext, store: MemoryStorage): ScrapeManagerImpl {

@@ -1,27 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ScrapeConfig } from '../config/api';
+import { scrapeConfig, type ScrapeConfig } from '../config/api';
 import { buildTarget, normalizeAddress, scrapeOffset, targetsFromGroup, type ScrapeTarget } from './target';
 
 function job(over: Partial<ScrapeConfig> = {}): ScrapeConfig {
-  return {
-    job_name: 'node',
-    scrape_interval: 15_000,
-    scrape_timeout: 10_000,
-    metrics_path: '/metrics',
-    scheme: 'http',
-    params: {},
-    honor_labels: false,
-    honor_timestamps: true,
-    sample_limit: 0,
-    label_limit: 0,
-    label_name_length_limit: 0,
-    label_value_length_limit: 0,
-    body_size_limit: 0,
-    static_configs: [],
-    file_sd_configs: [],
-    ...over,
-  };
+  return scrapeConfig('node', { scrape_interval: 15_000, scrape_timeout: 10_000 }, over);
 }
 
 function built(r: ScrapeTarget | string): ScrapeTarget {

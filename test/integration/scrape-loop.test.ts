@@ -11,7 +11,7 @@ import { test, type TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { isStaleNaN } from '../../src-main/common/sample';
-import type { ScrapeConfig } from '../../src-main/config/api';
+import { scrapeConfig, type ScrapeConfig } from '../../src-main/config/api';
 import { FileSDDiscoverer } from '../../src-main/discovery/file-sd';
 import { StaticDiscoverer } from '../../src-main/discovery/static';
 import { createParser } from '../../src-main/scrape/exposition/parser';
@@ -62,24 +62,7 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>): Pr
 }
 
 function job(name: string, over: Partial<ScrapeConfig> = {}): ScrapeConfig {
-  return {
-    job_name: name,
-    scrape_interval: 100,
-    scrape_timeout: 90,
-    metrics_path: '/metrics',
-    scheme: 'http',
-    params: {},
-    honor_labels: false,
-    honor_timestamps: true,
-    sample_limit: 0,
-    label_limit: 0,
-    label_name_length_limit: 0,
-    label_value_length_limit: 0,
-    body_size_limit: 0,
-    static_configs: [],
-    file_sd_configs: [],
-    ...over,
-  };
+  return scrapeConfig(name, { scrape_interval: 100, scrape_timeout: 90 }, over);
 }
 
 function setup(t: TestContext): { store: MemoryStorage; m: ScrapeManagerImpl } {
