@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab, LabHost, LabProcess } from './netns';
+import { waitFor } from '../support/process';
 
 /** HttpAnswer is a status and a parsed JSON body (or the text when not JSON). */
 export interface HttpAnswer {
@@ -48,25 +49,9 @@ export function labHttp(host: LabHost, url: string, method = 'GET', body = ''): 
   });
 }
 
-/** eventually polls f until it returns a value other than undefined (bounded by timeoutMs). */
-export async function eventually<T>(
-  what: string,
-  f: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** eventually polls f until it returns a value other than undefined; lab steps get 20 s by default. */
+export function eventually<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  return waitFor(what, f, timeoutMs);
 }
 
 /** tempDir makes a temp folder removed by the returned cleanup. */
