@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     let vigie: VigieRun | undefined;
     let vigieUnavailable = '';
     try {
-      vigie = await startVigie(procs, root, dir, configYaml);
+      vigie = await startVigie(procs, root, dir, configYaml, { withoutRules: true });
       console.log(`vigie: ready at ${vigie.url}`);
     } catch (err) {
       vigieUnavailable = err instanceof Error ? err.message : String(err);

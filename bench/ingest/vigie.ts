@@ -28,13 +28,16 @@ export async function startVigie(
   root: string,
   dir: string,
   configYaml: string,
+  opts: { withoutRules?: boolean } = {},
 ): Promise<VigieRun> {
   const bin = join(root, 'bin', 'vigie.js');
   if (!existsSync(bin)) throw new Error(`${bin} does not exist`);
   const configPath = join(dir, 'vigie.yml');
   const dataDir = join(dir, 'vigie-data');
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(configPath, configYaml);
+  // withoutRules turns the default alert rule pack off, for comparisons with a Prometheus that has no rules.
+  const rulesOff = opts.withoutRules === true ? 'rules:\n  default_pack:\n    enabled: false\n' : '';
+  writeFileSync(configPath, configYaml + rulesOff);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = [bin, 'serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, '--config', configPath];
