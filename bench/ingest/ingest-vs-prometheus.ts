@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { folderBytes } from './disk';
 import { measureWindow, type Contender, type WindowFigures } from './measure';
-import { waitFor, watchfulSleep } from './net';
+import { watchfulSleep } from './net';
+import { startFleetProcess } from './fleet-process';
 import { Processes, type Managed } from './processes';
 import { treeCpuSeconds } from './procfs';
 import { prometheusSamples, snapshotBlocks, startPrometheus } from './prometheus';
@@ -63,42 +64,6 @@ function readOptions(): Options {
   };
 }
 
-/** startFleetProcess runs the fleet CLI in its own process and returns it with its targets. */
-async function startFleetProcess(procs: Processes, o: Options, boundSeconds: number) {
-  const cli = join(root, 'test/fixtures/fleet/cli.ts');
-  const args = [
-    '--import',
-    'tsx',
-    cli,
-    '--hosts',
-    String(o.hosts),
-    '--series',
-    String(o.series),
-    '--seed',
-    o.seed,
-  ];
-  args.push('--exit-on-stdin-close', '--max-seconds', String(boundSeconds));
-  const fleet = await procs.start('fleet', process.execPath, args, {
-    cwd: root,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const targets = await waitFor(
-    'fleet',
-    async () => {
-      const line = fleet
-        .output()
-        .split('\n')
-        .find((l) => l.startsWith('{"targets"'));
-      return line ? (JSON.parse(line) as { targets: string[] }).targets : undefined;
-    },
-    {
-      timeoutMs: 120_000,
-      abort: () => (fleet.hasExited() ? `exited: ${lastLines(fleet.output())}` : undefined),
-    },
-  );
-  return { fleet, targets };
-}
-
 async function main(): Promise<void> {
   const o = readOptions();
   const boundSeconds = Math.ceil((o.warmupMs / 1000 + o.seconds) * 1.2) + 300;
@@ -122,7 +87,7 @@ async function main(): Promise<void> {
       `ingest bench: ${o.hosts} hosts × ${o.series} series, every ${formatDuration(o.intervalMs)}, ` +
         `warm-up ${formatDuration(o.warmupMs)}, window ${o.seconds}s (figures are noisy on a shared machine)`,
     );
-    const { fleet, targets } = await startFleetProcess(procs, o, boundSeconds);
+    const { fleet, targets } = await startFleetProcess(procs, root, o.hosts, o.series, boundSeconds, o.seed);
     const configYaml = scrapeConfigYaml(targets, o.intervalMs);
     const prom = await startPrometheus(procs, dir, configYaml);
     console.log(`prometheus: ready at ${prom.url}`);

@@ -21,7 +21,7 @@ import { Processes, type Managed } from '../ingest/processes';
 import { treeRssBytes } from '../ingest/procfs';
 import { parseDuration, scrapeConfigYaml } from '../ingest/scrape-config';
 import { lastLines, readStorageStatus } from '../ingest/vigie';
-import { startFleetProcess } from './fleet-process';
+import { startFleetProcess } from '../ingest/fleet-process';
 import { summarizeHeapSnapshot } from './heap-summary';
 import { fileRssByPath, readSmapsRollup, type SmapsRollup } from './smaps';
 

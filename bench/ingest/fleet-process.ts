@@ -1,9 +1,9 @@
 // fleet-process.ts: the simulated fleet (test/fixtures/fleet/cli.ts) in its own process, so its CPU and
 // memory are not counted in the measured one.
 import { join } from 'node:path';
-import { waitFor } from '../ingest/net';
-import type { Managed, Processes } from '../ingest/processes';
-import { lastLines } from '../ingest/vigie';
+import { waitFor } from './net';
+import type { Managed, Processes } from './processes';
+import { lastLines } from './vigie';
 
 /** startFleetProcess starts the fleet bounded to boundSeconds and returns it with its target addresses. */
 export async function startFleetProcess(
@@ -12,6 +12,7 @@ export async function startFleetProcess(
   hosts: number,
   series: number,
   boundSeconds: number,
+  seed?: string,
 ): Promise<{ fleet: Managed; targets: string[] }> {
   const cli = join(root, 'test/fixtures/fleet/cli.ts');
   const fleet = await procs.start(
@@ -25,8 +26,11 @@ export async function startFleetProcess(
       String(hosts),
       '--series',
       String(series),
+      ...(seed === undefined ? [] : ['--seed', seed]),
       '--exit-on-stdin-close',
-    ].concat('--max-seconds', String(boundSeconds)),
+      '--max-seconds',
+      String(boundSeconds),
+    ],
     { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const targets = await waitFor(
