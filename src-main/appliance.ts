@@ -147,9 +147,11 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
       const agentJob = localJob ?? newJob(config, jobs, LOCAL_JOB);
       if (!jobs.includes(agentJob)) jobs.push(agentJob);
       extra.set(agentJob.job_name, [new AgentDiscoverer(agents)]);
-      const exporterJob = newJob(config, jobs, 'mdns');
-      jobs.push(exporterJob);
-      extra.set(exporterJob.job_name, [exporters]);
+      if (config.discovery.mdns.browse_exporters) {
+        const exporterJob = newJob(config, jobs, 'mdns');
+        jobs.push(exporterJob);
+        extra.set(exporterJob.job_name, [exporters]);
+      }
     }
     scrape.applyConfig(jobs);
 
@@ -171,10 +173,12 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
 
     if (agents !== undefined) {
       const browser = new MdnsBrowser({
-        types: [AGENT_SERVICE_TYPE, EXPORTER_SERVICE_TYPE],
+        types: config.discovery.mdns.browse_exporters
+          ? [AGENT_SERVICE_TYPE, EXPORTER_SERVICE_TYPE]
+          : [AGENT_SERVICE_TYPE],
         interfaces: config.discovery.mdns.interfaces,
-        queryIntervalMs: o.mdns?.queryIntervalMs,
-        maxSilenceMs: o.mdns?.maxSilenceMs,
+        queryIntervalMs: o.mdns?.queryIntervalMs ?? config.discovery.mdns.query_interval,
+        maxSilenceMs: o.mdns?.maxSilenceMs ?? config.discovery.mdns.expire_after,
         log: (level, m) => log(level, m),
         onEvent: (e) =>
           e.service.type === AGENT_SERVICE_TYPE

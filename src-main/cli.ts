@@ -56,18 +56,20 @@ function consoleLog(): Log {
   };
 }
 
-/** readTokenFile reads the enrollment token (first line, trimmed); an empty or unreadable file is an error. */
-function readTokenFile(path: string | undefined): string | undefined {
+/**
+ * readTokenFile reads the enrollment token (first line, trimmed); an empty or unreadable file is an error
+ * naming where the path came from (`where`: the flag or the config key).
+ */
+function readTokenFile(path: string | undefined, where: string): string | undefined {
   if (path === undefined) return undefined;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`--enrollment-token-file ${path}: ${(e as Error).message}`);
+    throw new UsageError(`${where} ${path}: ${(e as Error).message}`);
   }
   const token = text.split('\n')[0]!.trim();
-  if (token.length < 16)
-    throw new UsageError(`--enrollment-token-file ${path}: the token must be at least 16 characters`);
+  if (token.length < 16) throw new UsageError(`${where} ${path}: the token must be at least 16 characters`);
   return token;
 }
 
@@ -79,7 +81,10 @@ async function serve(args: ServeArgs): Promise<void> {
   const listen = args.listen ?? parseListen(config.web.listen, 'web.listen');
   config.discovery.mdns.enabled &&= args.mdns;
   if (args.mdnsInterfaces !== undefined) config.discovery.mdns.interfaces = args.mdnsInterfaces;
-  const enrollmentToken = readTokenFile(args.enrollmentTokenFile);
+  const enrollmentToken =
+    args.enrollmentTokenFile !== undefined
+      ? readTokenFile(args.enrollmentTokenFile, '--enrollment-token-file')
+      : readTokenFile(config.discovery.enrollment_token_file, 'discovery.enrollment_token_file:');
   const appliance = await startAppliance({
     config,
     dataDir,

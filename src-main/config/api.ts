@@ -48,7 +48,18 @@ export interface StorageConfig {
 }
 
 export interface DiscoveryConfig {
-  mdns: { enabled: boolean; interfaces: string[] };
+  mdns: {
+    enabled: boolean;
+    interfaces: string[];
+    /** query_interval: how often the app asks the LAN again for every known instance (ms). */
+    query_interval: number;
+    /** expire_after: an instance silent this long is marked down (ms); above query_interval. */
+    expire_after: number;
+    /** browse_exporters: also find plain exporters announced as `_prometheus-http._tcp`. */
+    browse_exporters: boolean;
+  };
+  /** enrollment_token_file holds the token that lets agents started with it be adopted without a click. */
+  enrollment_token_file?: string;
 }
 
 export interface WebConfig {

@@ -126,7 +126,15 @@ test('an empty file, a comment-only file and no file give the defaults', async (
   });
   assert.deepEqual(d.scrape_configs, []);
   assert.deepEqual(d.storage, { retention: 30 * 86_400_000, flush_interval: 1_000 });
-  assert.deepEqual(d.discovery, { mdns: { enabled: true, interfaces: [] } });
+  assert.deepEqual(d.discovery, {
+    mdns: {
+      enabled: true,
+      interfaces: [],
+      query_interval: 10_000,
+      expire_after: 35_000,
+      browse_exporters: true,
+    },
+  });
   assert.deepEqual(d.web, { listen: '127.0.0.1:9742' });
   assert.deepEqual(d.query, {
     timeout: 120_000,
@@ -168,7 +176,9 @@ scrape_configs:
 test('Vigie sections are read', () => {
   const c = parseConfig(
     `storage: {path: data, retention: 30d, flush_interval: 1m}
-discovery: {mdns: {enabled: false, interfaces: [eth0]}}
+discovery:
+  mdns: {enabled: false, interfaces: [eth0], query_interval: 2s, expire_after: 7s, browse_exporters: false}
+  enrollment_token_file: secrets/enroll.token
 web: {listen: "0.0.0.0:9000"}
 query: {timeout: 30s, max_samples: 1000, lookback_delta: 1m, max_series: 10}
 local_agent: {enabled: false}
@@ -180,10 +190,26 @@ local_agent: {enabled: false}
     retention: 30 * 86_400_000,
     flush_interval: 60_000,
   });
-  assert.deepEqual(c.discovery, { mdns: { enabled: false, interfaces: ['eth0'] } });
+  assert.deepEqual(c.discovery, {
+    mdns: {
+      enabled: false,
+      interfaces: ['eth0'],
+      query_interval: 2_000,
+      expire_after: 7_000,
+      browse_exporters: false,
+    },
+    enrollment_token_file: '/srv/vigie/secrets/enroll.token',
+  });
   assert.equal(c.web.listen, '0.0.0.0:9000');
   assert.deepEqual(c.query, { timeout: 30_000, max_samples: 1000, lookback_delta: 60_000, max_series: 10 });
   assert.equal(c.local_agent.enabled, false);
+});
+
+test('an mDNS expiry not above the query interval is refused at its key', () => {
+  assert.throws(
+    () => parseConfig('discovery:\n  mdns:\n    query_interval: 30s\n    expire_after: 20s\n', 'v.yml'),
+    /v\.yml:4:\d+: discovery\.mdns\.expire_after: expire_after \(20s\) must be longer than query_interval \(30s\)/,
+  );
 });
 
 test('an invalid duration is reported at its key with file:line:col and path', () => {

@@ -7,6 +7,7 @@ import { JOB_DEFAULTS } from './scrape-defaults';
 import { ConfigError, formatPath, Locator, type ConfigProblem, type KeyPath } from './errors';
 import { configSchema, isUnsupported, type RawConfig, type RouteShape } from './schema';
 import { formatDuration } from './units';
+import { buildDiscovery } from './discovery';
 
 export { ConfigError, type ConfigProblem } from './errors';
 
@@ -84,7 +85,7 @@ export async function loadConfig(path?: string): Promise<VigieConfig> {
   return parseConfig(text, path);
 }
 
-type Report = (path: KeyPath, message: string) => void;
+export type Report = (path: KeyPath, message: string) => void;
 
 /** reportIssue turns one zod issue into located problems; an unknown key is reported at the key itself. */
 function reportIssue(issue: z.core.$ZodIssue, at: Report): void {
@@ -225,7 +226,6 @@ function build(raw: RawConfig, dir: string, at: Report): VigieConfig {
   const q = raw.query ?? {};
   const lookback = q.lookback_delta;
   if (lookback === 0) at(['query', 'lookback_delta'], 'lookback_delta must be greater than 0');
-  const mdns = raw.discovery?.mdns ?? {};
   const storagePath = raw.storage?.path;
   return {
     global,
@@ -236,7 +236,7 @@ function build(raw: RawConfig, dir: string, at: Report): VigieConfig {
       retention: raw.storage?.retention ?? DEFAULTS.retention,
       flush_interval: positive(raw.storage?.flush_interval) ?? DEFAULTS.flushInterval,
     },
-    discovery: { mdns: { enabled: mdns.enabled ?? true, interfaces: mdns.interfaces ?? [] } },
+    discovery: buildDiscovery(raw.discovery ?? {}, dir, at),
     web: { listen: raw.web?.listen ?? DEFAULTS.listen },
     query: {
       timeout: positive(q.timeout) ?? DEFAULTS.queryTimeout,

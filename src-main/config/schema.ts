@@ -247,8 +247,12 @@ export const configSchema = z.strictObject({
         z.strictObject({
           enabled: z.boolean().optional(),
           interfaces: nullable(z.array(z.string())),
+          query_interval: duration.optional(),
+          expire_after: duration.optional(),
+          browse_exporters: z.boolean().optional(),
         }),
       ),
+      enrollment_token_file: z.string().min(1).optional(),
     }),
   ),
   web: nullable(z.strictObject({ listen: listen.optional() })),
