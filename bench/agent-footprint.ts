@@ -1,38 +1,51 @@
-// bench/agent-footprint.ts: the bundled vigie-agent next to node_exporter on 127.0.0.1. For each it prints
-// RSS after warm-up (with the anonymous / file-backed split from /proc/PID/smaps_rollup), CPU-ms per scrape
-// (utime+stime deltas of /proc/PID/stat), payload bytes raw and gzipped, and the series count; the agent
-// runs under a few V8 flag sets to show what lowers its memory. Figures are noisy on a shared machine.
-// Run: node --import tsx bench/agent-footprint.ts [scrapes=40]
+// bench/agent-footprint.ts: the bundled vigie-agent next to node_exporter on 127.0.0.1, the way Prometheus
+// sees them: every process runs at the same time and is scraped once a second (gzip accepted) for the whole
+// duration. For each it prints RSS after the warm-up scrapes and at the end (plus the peak, sampled every
+// second), the anonymous / file-backed split from /proc/PID/smaps_rollup, CPU-ms per scrape (utime+stime of
+// the process and of the children it waited for, from /proc/PID/stat), payload bytes raw and gzipped, and the
+// series count. The agent runs under a few V8 flag sets (AGENT_NODE_FLAGS is what agent/bin and the bundle
+// use) beside a bare node http server, the floor no Node agent can go below. Figures are noisy on a shared
+// machine; they are compared within one run.
+// Run: node --import tsx bench/agent-footprint.ts [seconds=30]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { AGENT_NODE_FLAGS, buildAgent } from '../agent/build.js';
 
-const SCRAPES = Number(process.argv[2] ?? 40);
+const SECONDS = Number(process.argv[2] ?? 30);
 const WARMUP = 5;
 const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
 const TICKS_PER_SECOND = 100;
 
-/** AGENT_FLAG_SETS are the V8 settings tried; AGENT_NODE_FLAGS is what the bundle's shebang and agent/bin use. */
+/** Variant is one process under test: how to start it and where its metrics are. */
+interface Variant {
+  label: string;
+  cmd: string;
+  args: string[];
+  path: string;
+}
+
+/** Tracked is a running variant with its figures so far. */
+interface Tracked {
+  v: Variant;
+  proc: ChildProcess;
+  url: string;
+  warmRssKb: number;
+  peakRssKb: number;
+  ticks0: number;
+  scrapes: number;
+  failures: number;
+  gzipBytes: number;
+}
+
+/** AGENT_FLAG_SETS are the V8 settings tried beside AGENT_NODE_FLAGS. */
 const AGENT_FLAG_SETS: ReadonlyArray<readonly string[]> = [
   [],
-  ['--max-semi-space-size=1'],
-  ['--max-semi-space-size=1', '--max-old-space-size=24'],
+  ['--jitless', '--no-expose-wasm', '--max-semi-space-size=1'],
+  ['--jitless', '--no-expose-wasm', '--max-semi-space-size=1', '--no-node-snapshot'],
   AGENT_NODE_FLAGS,
-  ['--lite-mode', '--no-expose-wasm', '--max-semi-space-size=1', '--single-threaded'],
 ];
-
-interface Figures {
-  label: string;
-  rssKb: number;
-  anonKb: number;
-  fileKb: number;
-  cpuMsPerScrape: number;
-  rawBytes: number;
-  gzipBytes: number;
-  series: number;
-}
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -46,7 +59,7 @@ function get(url: string, gzip: boolean): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { headers: gzip ? { 'accept-encoding': 'gzip' } : {}, timeout: 10_000 },
+      { headers: gzip ? { 'accept-encoding': 'gzip' } : {}, timeout: 10_000, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -61,22 +74,23 @@ function get(url: string, gzip: boolean): Promise<Buffer> {
 }
 
 async function waitUp(url: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     try {
       await get(url, false);
       return;
     } catch (err) {
       if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 }
 
+/** cpuTicks is utime+stime of the process and of its waited-for children (a collector's systemctl). */
 function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]); // utime, stime
+  return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
 }
 
 function rollup(pid: number): { rss: number; anon: number } {
@@ -85,96 +99,124 @@ function rollup(pid: number): { rss: number; anon: number } {
   return { rss: kb('Rss'), anon: kb('Anonymous') };
 }
 
-async function measure(label: string, proc: ChildProcess, url: string): Promise<Figures> {
-  await waitUp(url);
-  for (let i = 0; i < WARMUP; i++) await get(url, true);
-  const pid = proc.pid!;
-  const t0 = cpuTicks(pid);
-  let gz: Buffer = Buffer.alloc(0);
-  for (let i = 0; i < SCRAPES; i++) gz = await get(url, true);
-  const t1 = cpuTicks(pid);
-  const raw = await get(url, false);
-  const { rss, anon } = rollup(pid);
-  return {
-    label,
-    rssKb: rss,
-    anonKb: anon,
-    fileKb: rss - anon,
-    cpuMsPerScrape: ((t1 - t0) * 1000) / TICKS_PER_SECOND / SCRAPES,
-    rawBytes: raw.length,
-    gzipBytes: gz.length,
-    series: raw
-      .toString('utf8')
-      .split('\n')
-      .filter((l) => l !== '' && !l.startsWith('#')).length,
-  };
-}
-
-async function run(
-  label: string,
-  cmd: string,
-  args: string[],
-  urlOf: (port: number) => string,
-): Promise<Figures> {
-  const port = await freePort();
-  const proc = spawn(
-    cmd,
-    args.map((a) => a.replace('PORT', String(port))),
-    { stdio: 'ignore' },
-  );
-  const exited = new Promise((resolve) => proc.on('exit', resolve));
-  try {
-    return await measure(label, proc, urlOf(port));
-  } finally {
-    proc.kill('SIGTERM');
-    await exited;
-  }
-}
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** floorScript is the smallest Node HTTP server: the RSS no Node agent can go below on this machine. */
 const floorScript = `require('http').createServer((q, s) => s.end('x')).listen(+process.argv[1], '127.0.0.1')`;
 
 const bundle = await buildAgent();
-const results: Figures[] = [];
-for (const flags of AGENT_FLAG_SETS) {
-  results.push(
-    await run(
-      `vigie-agent ${flags.join(' ') || '(no flags)'}`,
-      process.execPath,
-      [...flags, bundle, '--listen', '127.0.0.1:PORT', '--no-mdns'],
-      (p) => `http://127.0.0.1:${p}/metrics`,
+const variants: Variant[] = AGENT_FLAG_SETS.map((flags) => ({
+  label: `vigie-agent ${flags.join(' ') || '(no flags)'}${flags === AGENT_NODE_FLAGS ? ' [shipped]' : ''}`,
+  cmd: process.execPath,
+  args: [...flags, bundle, '--listen', '127.0.0.1:PORT', '--no-mdns'],
+  path: '/metrics',
+}));
+variants.push({
+  label: 'bare node http server (no flags)',
+  cmd: process.execPath,
+  args: ['-e', floorScript, 'PORT'],
+  path: '/',
+});
+variants.push({
+  label: `bare node http server ${AGENT_NODE_FLAGS.join(' ')}`,
+  cmd: process.execPath,
+  args: [...AGENT_NODE_FLAGS, '-e', floorScript, 'PORT'],
+  path: '/',
+});
+if (existsSync(NODE_EXPORTER)) {
+  variants.push({
+    label: 'node_exporter 1.5 (defaults)',
+    cmd: NODE_EXPORTER,
+    args: ['--web.listen-address=127.0.0.1:PORT'],
+    path: '/metrics',
+  });
+} else console.log(`(${NODE_EXPORTER} not installed: no comparison)`);
+
+const running: Tracked[] = [];
+try {
+  for (const v of variants) {
+    const port = await freePort();
+    const proc = spawn(
+      v.cmd,
+      v.args.map((a) => a.replace('PORT', String(port))),
+      { stdio: 'ignore' },
+    );
+    running.push({
+      v,
+      proc,
+      url: `http://127.0.0.1:${port}${v.path}`,
+      warmRssKb: 0,
+      peakRssKb: 0,
+      ticks0: 0,
+      scrapes: 0,
+      failures: 0,
+      gzipBytes: 0,
+    });
+  }
+  await Promise.all(running.map((r) => waitUp(r.url)));
+  // One scrape a second of every process at once, WARMUP seconds of warm-up then SECONDS measured.
+  for (let tick = 0; tick < WARMUP + SECONDS; tick++) {
+    const started = Date.now();
+    if (tick === WARMUP) {
+      for (const r of running) {
+        r.warmRssKb = rollup(r.proc.pid!).rss;
+        r.ticks0 = cpuTicks(r.proc.pid!);
+      }
+    }
+    await Promise.all(
+      running.map(async (r) => {
+        try {
+          const body = await get(r.url, true);
+          if (tick >= WARMUP) {
+            r.scrapes++;
+            r.gzipBytes = body.length;
+          }
+        } catch {
+          r.failures++;
+        }
+        r.peakRssKb = Math.max(r.peakRssKb, rollup(r.proc.pid!).rss);
+      }),
+    );
+    await sleep(Math.max(0, 1000 - (Date.now() - started)));
+  }
+  const rows = await Promise.all(
+    running.map(async (r) => {
+      const pid = r.proc.pid!;
+      const ticks = cpuTicks(pid) - r.ticks0;
+      const { rss, anon } = rollup(pid);
+      const raw = await get(r.url, false);
+      return {
+        process: r.v.label,
+        'RSS warm MB': +(r.warmRssKb / 1024).toFixed(1),
+        'RSS end MB': +(rss / 1024).toFixed(1),
+        'RSS peak MB': +(r.peakRssKb / 1024).toFixed(1),
+        'anon MB': +(anon / 1024).toFixed(1),
+        'file MB': +((rss - anon) / 1024).toFixed(1),
+        'CPU ms/scrape': +((ticks * 1000) / TICKS_PER_SECOND / Math.max(1, r.scrapes)).toFixed(2),
+        'raw bytes': raw.length,
+        'gzip bytes': r.gzipBytes,
+        series: raw
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== '' && !l.startsWith('#')).length,
+        failed: r.failures,
+      };
+    }),
+  );
+  console.log(
+    `${SECONDS} s of one scrape a second per process, all at once, after ${WARMUP} warm-up scrapes; ` +
+      `figures are noisy on a shared machine`,
+  );
+  console.table(rows);
+} finally {
+  await Promise.all(
+    running.map(
+      (r) =>
+        new Promise<void>((resolve) => {
+          if (r.proc.exitCode !== null || r.proc.signalCode !== null) return resolve();
+          r.proc.on('exit', () => resolve());
+          r.proc.kill('SIGTERM');
+        }),
     ),
   );
 }
-results.push(
-  await run(
-    `bare node http server ${AGENT_NODE_FLAGS.join(' ')}`,
-    process.execPath,
-    [...AGENT_NODE_FLAGS, '-e', floorScript, 'PORT'],
-    (p) => `http://127.0.0.1:${p}/`,
-  ),
-);
-if (existsSync(NODE_EXPORTER)) {
-  results.push(
-    await run(
-      'node_exporter 1.5 (defaults)',
-      NODE_EXPORTER,
-      ['--web.listen-address=127.0.0.1:PORT'],
-      (p) => `http://127.0.0.1:${p}/metrics`,
-    ),
-  );
-} else console.log(`(${NODE_EXPORTER} not installed: no comparison)`);
-
-console.log(`${SCRAPES} scrapes each after ${WARMUP} warm-up scrapes; figures are noisy on a shared machine`);
-console.table(
-  results.map((r) => ({
-    process: r.label,
-    'RSS MB': +(r.rssKb / 1024).toFixed(1),
-    'anon MB': +(r.anonKb / 1024).toFixed(1),
-    'file MB': +(r.fileKb / 1024).toFixed(1),
-    'CPU ms/scrape': +r.cpuMsPerScrape.toFixed(2),
-    'raw bytes': r.rawBytes,
-    'gzip bytes': r.gzipBytes,
-    series: r.series,
-  })),
-);

@@ -37,3 +37,38 @@ test('parseArgs: errors name the argument and what is wrong', () => {
   );
   assert.throws(() => parseArgs(['--bogus']), /unknown argument "--bogus"/);
 });
+
+test('parseArgs: collector switches and settings', () => {
+  const a = parseArgs([
+    '--no-collector.systemd',
+    '--no-collector.hwmon',
+    '--collector.timeout=2500',
+    '--collector.containers',
+    '--collector.containers.socket',
+    '/run/a.sock',
+    '--collector.containers.socket=/run/b.sock',
+    '--collector.containers.concurrency',
+    '2',
+    '--collector.systemd.unit-include',
+    '.+\\.service',
+    '--collector.systemd.unit-exclude=foo\\.service',
+  ]);
+  assert.deepEqual(a.server.disabledCollectors, ['systemd', 'hwmon']);
+  assert.equal(a.server.collectorTimeoutMs, 2500);
+  assert.deepEqual(a.server.containers, {
+    required: true,
+    sockets: ['/run/a.sock', '/run/b.sock'],
+    concurrency: 2,
+  });
+  assert.deepEqual(a.server.systemd, { unitInclude: '.+\\.service', unitExclude: 'foo\\.service' });
+  assert.equal(parseArgs(['--collector.systemd']).server.systemd?.required, true);
+  assert.throws(
+    () => parseArgs(['--collector.timeout', '-1']),
+    /--collector.timeout "-1": expected a positive integer/,
+  );
+  assert.throws(() => parseArgs(['--no-collector.']), /unknown argument "--no-collector."/);
+  assert.throws(
+    () => parseArgs(['--collector.systemd.unit-include', '[']),
+    /--collector.systemd.unit-include "\[": not a valid regular expression/,
+  );
+});

@@ -27,6 +27,20 @@ Settings (defaults are node_exporter 1.5's):
   --filesystem.statfs-timeout MS        a mount whose statfs takes longer reports device_error (default 5000)
   --diskstats.device-exclude RE         block devices not reported
   --netdev.device-exclude RE            network devices not reported (default ^lo$)
+
+Collectors (all on by default; each reports node_scrape_collector_success{collector=NAME}):
+  --no-collector.NAME                   do not run collector NAME (cpu, diskstats, filesystem, hwmon, loadavg,
+                                        meminfo, netdev, pressure, stat, systemd, time, uname, containers)
+  --collector.timeout MS                a collector still running after MS reports success 0 (default 8000)
+  --collector.systemd                   fail (success 0) where systemd is not the init system; by default
+                                        such a machine just has no systemd series
+  --collector.systemd.unit-include RE   units reported one by one in node_systemd_unit_state (default: the
+                                        usual services: ssh, cron, docker, nginx, postgresql, ...; ".+" = all)
+  --collector.systemd.unit-exclude RE   units not reported (default .+\\.(automount|device|mount|scope|slice|target))
+  --collector.containers                fail (success 0) when no Docker/Podman engine answers
+  --collector.containers.socket PATH    engine API socket (repeatable; default /var/run/docker.sock,
+                                        /run/podman/podman.sock, $XDG_RUNTIME_DIR/{podman/podman,docker}.sock)
+  --collector.containers.concurrency N  container stats asked at once (default 4)
 `;
 
 /** CliArgs is what the command line asked for. */
@@ -49,7 +63,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     filesystem: {},
     diskstats: {},
     netdev: {},
+    systemd: {},
+    containers: {},
   };
+  const disabled: string[] = [];
+  server.disabledCollectors = disabled;
   const args: CliArgs = { server, mdns: true, help: false, mdnsInterfaces: [], unpair: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -102,7 +120,33 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--netdev.device-exclude':
         server.netdev!.deviceExclude = regex(flag, value());
         break;
+      case '--collector.timeout':
+        server.collectorTimeoutMs = positiveInt(flag, value());
+        break;
+      case '--collector.systemd':
+        server.systemd!.required = true;
+        break;
+      case '--collector.systemd.unit-include':
+        server.systemd!.unitInclude = regex(flag, value());
+        break;
+      case '--collector.systemd.unit-exclude':
+        server.systemd!.unitExclude = regex(flag, value());
+        break;
+      case '--collector.containers':
+        server.containers!.required = true;
+        break;
+      case '--collector.containers.socket':
+        (server.containers!.sockets as string[] | undefined) ??= [];
+        (server.containers!.sockets as string[]).push(value());
+        break;
+      case '--collector.containers.concurrency':
+        server.containers!.concurrency = positiveInt(flag, value());
+        break;
       default:
+        if (a.startsWith('--no-collector.') && a.length > '--no-collector.'.length) {
+          disabled.push(a.slice('--no-collector.'.length));
+          break;
+        }
         throw new Error(`unknown argument ${JSON.stringify(a)}`);
     }
   }

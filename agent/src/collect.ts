@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { Collector, CollectorRun } from './collectors/collector';
+import { containersCollector, type ContainersOptions } from './collectors/containers/containers';
 import { linuxCollectors, type LinuxCollectorOptions } from './collectors/linux/index';
 import { portableCollectors } from './collectors/portable';
 import { runCollectors } from './collectors/run';
@@ -22,8 +23,19 @@ export interface Exposition {
 export interface CollectOptions extends LinuxCollectorOptions {
   /** collectors replaces the platform's default collectors (tests). */
   collectors?: readonly Collector[];
-  /** onCollectorError hears about each collector that threw (the CLI logs it). */
+  /** onCollectorError hears about each collector that threw or timed out (the CLI logs it). */
   onCollectorError?: (run: CollectorRun) => void;
+  containers?: ContainersOptions;
+  /** disabledCollectors are collector names not run (--no-collector.NAME); an unknown name is an error. */
+  disabledCollectors?: readonly string[];
+  /** collectorTimeoutMs: a collector still running after this long reports success 0 (default 8000). */
+  collectorTimeoutMs?: number;
+}
+
+/** platformCollectors are every collector this OS has, before --no-collector.NAME takes some away. */
+export function platformCollectors(opts: CollectOptions = {}): Collector[] {
+  const base = process.platform === 'linux' ? linuxCollectors(opts) : portableCollectors();
+  return [...base, containersCollector(opts.containers)];
 }
 
 /**
@@ -34,15 +46,27 @@ export class MetricsSource {
   private readonly collectors: readonly Collector[];
 
   constructor(private readonly opts: CollectOptions = {}) {
-    this.collectors =
-      opts.collectors ?? (process.platform === 'linux' ? linuxCollectors(opts) : portableCollectors());
+    const all = opts.collectors ?? platformCollectors(opts);
+    const disabled = new Set(opts.disabledCollectors ?? []);
+    for (const name of disabled) {
+      if (!all.some((c) => c.name === name)) {
+        const names = all.map((c) => c.name).join(', ');
+        throw new Error(
+          `--no-collector.${name}: no collector named ${JSON.stringify(name)} (there are ${names})`,
+        );
+      }
+    }
+    this.collectors = all.filter((c) => !disabled.has(c.name));
   }
 
   /** gather runs every collector and the process metrics into one sorted list of families. */
   async gather(): Promise<MetricSet> {
     const out = new MetricSet();
     await Promise.all([
-      runCollectors(this.collectors, out, this.opts.onCollectorError),
+      runCollectors(this.collectors, out, {
+        timeoutMs: this.opts.collectorTimeoutMs,
+        onError: this.opts.onCollectorError,
+      }),
       collectProcessMetrics(out),
     ]);
     return out;

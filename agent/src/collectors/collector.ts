@@ -7,7 +7,11 @@ import type { MetricSet } from '../metrics';
  */
 export interface Collector {
   readonly name: string;
-  collect(out: MetricSet): Promise<void>;
+  /**
+   * collect adds this collector's series to out. signal aborts when the collector ran out of time (the
+   * scrape no longer waits for it): collectors that wait on other programs or sockets stop on it.
+   */
+  collect(out: MetricSet, signal?: AbortSignal): Promise<void>;
 }
 
 /** CollectorRun is how one collector's run went: success and how long it took, in seconds. */

@@ -11,7 +11,13 @@ import { windowsCommands } from './windows';
  * SERVICE_NODE_FLAGS are the V8 flags the service runs the agent under: agent/build.js's AGENT_NODE_FLAGS
  * (kept equal by a test; the agent's bundle cannot import the build script).
  */
-export const SERVICE_NODE_FLAGS = ['--jitless', '--no-expose-wasm', '--max-semi-space-size=1'] as const;
+export const SERVICE_NODE_FLAGS = [
+  '--jitless',
+  '--no-expose-wasm',
+  '--max-semi-space-size=1',
+  '--no-node-snapshot',
+  '--optimize-for-size',
+] as const;
 
 /** InstallIo is the command's environment, injected by tests. */
 export interface InstallIo {

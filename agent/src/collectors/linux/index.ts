@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Collector } from '../collector';
 import { cpuCollector } from './cpu';
 import { diskstatsCollector, type DiskstatsOptions } from './diskstats';
@@ -9,6 +10,7 @@ import { netdevCollector, type NetdevOptions } from './netdev';
 import { linuxPaths } from './paths';
 import { pressureCollector } from './pressure';
 import { statCollector } from './stat';
+import { systemdCollector, type SystemdOptions } from '../systemd/systemd';
 import { timeCollector } from './time';
 import { unameCollector } from './uname';
 
@@ -19,6 +21,7 @@ export interface LinuxCollectorOptions {
   filesystem?: FilesystemOptions;
   diskstats?: DiskstatsOptions;
   netdev?: NetdevOptions;
+  systemd?: SystemdOptions;
 }
 
 /** linuxCollectors builds the agent's Linux collectors, named as node_exporter names them. */
@@ -34,6 +37,7 @@ export function linuxCollectors(opts: LinuxCollectorOptions = {}): Collector[] {
     netdevCollector(paths, opts.netdev),
     pressureCollector(paths),
     statCollector(paths),
+    systemdCollector(opts.systemd, join(opts.rootDir ?? '/', 'run')),
     timeCollector(paths),
     unameCollector(paths),
   ];
