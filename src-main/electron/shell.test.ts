@@ -12,8 +12,14 @@ import { registerSchemes, runDesktop, type ShellDeps } from './shell';
 
 /** fakeCore stands in for the appliance: a web app with /api/v1/alerts and a page, recording its options and stop. */
 function fakeCore(firing: { severity: string }[]) {
-  const seen: { options?: ApplianceOptions; stopped: number } = { stopped: 0 };
+  const seen: { options?: ApplianceOptions; stopped: number; sharing: boolean } = {
+    stopped: 0,
+    sharing: false,
+  };
   const web = new Hono();
+  web.get('/api/vigie/settings', (c) =>
+    c.json({ status: 'success', data: { sharing: { enabled: seen.sharing, hasPassword: seen.sharing } } }),
+  );
   web.get('/api/v1/alerts', (c) =>
     c.json({ status: 'success', data: { alerts: firing.map((l) => ({ state: 'firing', labels: l })) } }),
   );
@@ -70,6 +76,10 @@ test('the desktop shell wires the core, a secure window, the tray, IPC and notif
   assert.equal(core.seen.options!.listen, undefined);
   assert.equal(core.seen.options!.dataDir, dir);
   assert.ok(core.seen.options!.desktopNotifier);
+  // The core keeps its secrets (Telegram token, LAN password hash) in the safeStorage-encrypted store.
+  assert.equal(core.seen.options!.secrets, shell.secrets);
+  shell.secrets!.set('probe', 'hunter2');
+  assert.ok(!readFileSync(join(dir, 'secrets.json'), 'utf8').includes('hunter2'));
 
   // One window, secure, on app://vigie/, guarded.
   assert.equal(FakeBrowserWindow.created.length, 1);
@@ -191,6 +201,16 @@ test('--kiosk starts on the playlist; share on LAN puts the core on a listener',
   shell.settings.lanListen = '127.0.0.1:0';
   const menu = () =>
     (FakeTray.created[0]!.menu as { template: { label?: string; click?: () => void }[] }).template;
+  // Without a LAN password the tray refuses and shows Settings rather than opening an unguarded port.
+  menu().find((i) => i.label === 'Share on LAN')!.click!();
+  const wait = Date.now() + 5000;
+  while (!win.urls.includes('app://vigie/settings') && Date.now() < wait)
+    await new Promise((r) => setImmediate(r));
+  assert.ok(win.urls.includes('app://vigie/settings'));
+  assert.equal(shell.tray.state.sharingUrl, undefined);
+  assert.equal(shell.settings.shareOnLan, false);
+
+  core.seen.sharing = true;
   menu().find((i) => i.label === 'Share on LAN')!.click!();
   const deadline = Date.now() + 5000;
   while (shell.tray.state.sharingUrl === undefined && Date.now() < deadline)

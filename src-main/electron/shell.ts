@@ -7,6 +7,7 @@ import { RendererRestartPolicy } from './crash-restart';
 import { registerDesktopIpc } from './ipc';
 import { KioskController, parseDesktopArgs, resolveKiosk } from './kiosk';
 import { startLanShare, type LanShare } from './lan-share';
+import { lanAccessReady } from './share-guard';
 import { createDesktopNotifier, NotificationPause } from './notifications';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol';
 import { safeStorageCodec, SecretStore } from './secrets';
@@ -106,6 +107,7 @@ export async function runDesktop(e: ElectronApi, d: ShellDeps): Promise<DesktopS
     localAgent: config.local_agent.enabled,
     staticDir: d.staticDir,
     desktopNotifier,
+    ...(secrets !== undefined ? { secrets } : {}),
     log: d.log,
   });
 
@@ -148,6 +150,11 @@ export async function runDesktop(e: ElectronApi, d: ShellDeps): Promise<DesktopS
 
   let share: LanShare | undefined;
   const setSharing = async (on: boolean): Promise<void> => {
+    if (on && share === undefined && !(await lanAccessReady(appliance.fetch))) {
+      d.log('warn', 'share on LAN: set a password and turn sharing on in Settings first');
+      show('/settings');
+      on = false;
+    }
     if (on && share === undefined)
       share = await startLanShare(appliance.fetch, parseListen(settings.lanListen));
     if (!on && share !== undefined) await share.close().finally(() => (share = undefined));
