@@ -1,7 +1,10 @@
 // query-vs-prometheus.ts: Vigie's PromQL over imported history, timed side by side with Prometheus.
 //
 //   node --import tsx bench/query/query-vs-prometheus.ts [--hosts 50] [--series 1000] [--hours 24]
-//        [--step 10s] [--reps 5] [--dir PARENT] [--keep] [--no-profile]
+//        [--step 10s] [--reps 5] [--dir PARENT] [--keep] [--no-profile] [--reuse RUN_FOLDER]
+//
+// --reuse takes the run folder a `--keep` run printed and left behind (its vigie-data, prometheus-data and
+// run.json) and skips generation and both imports, to compare code changes on the same data quickly.
 //
 // Generates `hours` of `step` data for `hosts` node-like hosts (~`series` series each, from the fleet
 // fixture) plus a latency histogram, as one OpenMetrics file; loads it into Vigie with `vigie import` and
@@ -10,7 +13,7 @@
 // p50/p90 per query, the ratio, whether the answers agree (1e-9 relative), and the dashboard's total.
 // Finally it profiles Vigie in-process: storage select vs PromQL evaluation per panel. Everything it
 // starts or writes is removed at exit (unless --keep). Figures are noisy on a shared machine.
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,6 +51,7 @@ const { values: args } = parseArgs({
     dir: { type: 'string' },
     keep: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
+    reuse: { type: 'string' },
   },
   strict: true,
 });
@@ -59,7 +63,10 @@ const reps = Math.max(1, Math.round(positive('reps', args.reps)));
 
 // A fresh run folder, inside --dir when given, so cleanup never removes anything it did not make.
 if (args.dir !== undefined) mkdirSync(args.dir, { recursive: true });
-const dir = mkdtempSync(join(args.dir ?? tmpdir(), 'vigie-query-bench-'));
+const reuse = args.reuse;
+if (reuse !== undefined && !existsSync(join(reuse, 'run.json')))
+  throw new Error(`--reuse: ${reuse} has no run.json (keep a run with --keep first)`);
+const dir = reuse ?? mkdtempSync(join(args.dir ?? tmpdir(), 'vigie-query-bench-'));
 const procs = new Processes();
 let cleaned = false;
 /** cleanup stops every child and removes the work folder; safe to call twice. */
@@ -67,11 +74,11 @@ async function cleanup(): Promise<void> {
   if (cleaned) return;
   cleaned = true;
   await procs.stopAll(15_000);
-  if (!args.keep) rmSync(dir, { recursive: true, force: true });
+  if (!args.keep && reuse === undefined) rmSync(dir, { recursive: true, force: true });
 }
 process.on('SIGINT', () => {
   procs.killAllNow();
-  if (!args.keep) rmSync(dir, { recursive: true, force: true });
+  if (!args.keep && reuse === undefined) rmSync(dir, { recursive: true, force: true });
   process.exit(130);
 });
 
@@ -79,7 +86,23 @@ const log = (s: string): void => void process.stdout.write(s + '\n');
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-async function main(): Promise<void> {
+/** RunInfo is what a kept run folder's run.json records, for --reuse. */
+interface RunInfo {
+  start: number;
+  end: number;
+}
+
+/** prepareData generates the history and imports it into both stores (or reuses a kept run's). */
+async function prepareData(): Promise<RunInfo & { vigieData: string; promData: string }> {
+  const vigieData = join(dir, 'vigie-data');
+  const promData = join(dir, 'prometheus-data');
+  if (reuse !== undefined) {
+    const run = JSON.parse(readFileSync(join(reuse, 'run.json'), 'utf8')) as RunInfo;
+    log(
+      `reusing the data of ${reuse} (${new Date(run.start).toISOString()} – ${new Date(run.end).toISOString()})`,
+    );
+    return { ...run, vigieData, promData };
+  }
   const end = Math.floor((Date.now() - 10 * MINUTE) / MINUTE) * MINUTE;
   const start = end - hours * 3_600_000;
   const file = join(dir, 'history.om');
@@ -95,7 +118,6 @@ async function main(): Promise<void> {
       `(${mb(fileBytes)}) in ${sec(performance.now() - t0)}`,
   );
 
-  const vigieData = join(dir, 'vigie-data');
   const imp = await runToEnd(procs, 'vigie import', process.execPath, [
     'bin/vigie.js',
     'import',
@@ -107,7 +129,6 @@ async function main(): Promise<void> {
     `vigie import: ${sec(imp.ms)} (${((samples / imp.ms) * 1000).toFixed(0)} samples/s, ` +
       `${((fileBytes / 1e6 / imp.ms) * 1000).toFixed(1)} MB/s), ${mb(folderBytes(vigieData))} on disk`,
   );
-  const promData = join(dir, 'prometheus-data');
   const blocks = await runToEnd(procs, 'promtool', PROMTOOL_BIN, [
     'tsdb',
     'create-blocks-from',
@@ -120,7 +141,12 @@ async function main(): Promise<void> {
       `(${((samples / blocks.ms) * 1000).toFixed(0)} samples/s), ${mb(folderBytes(promData))} on disk`,
   );
   rmSync(file, { force: true });
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ start, end }));
+  return { start, end, vigieData, promData };
+}
 
+async function main(): Promise<void> {
+  const { start, end, vigieData, promData } = await prepareData();
   const vigie = await startVigie(procs, vigieData);
   const prom = await startPrometheus(procs, dir, promData);
   // Two differences between Debian's Prometheus 2.x and 3.x (which Vigie follows) are kept out of the

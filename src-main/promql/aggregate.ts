@@ -174,7 +174,15 @@ function keepByRatio(labels: Labels, ratio: number): boolean {
 export function sum(vals: number[]): number {
   let s = 0;
   let c = 0;
-  for (const v of vals) [s, c] = kahanAdd(v, s, c);
+  // kahanAdd inlined: its [sum, c] pair is an allocation per value on this per-step path.
+  for (let i = 0; i < vals.length; i++) {
+    const x = vals[i]!;
+    const t = s + x;
+    if (t === Infinity || t === -Infinity) c = 0;
+    else if (Math.abs(s) >= Math.abs(x)) c += s - t + x;
+    else c += x - t + s;
+    s = t;
+  }
   return s + c;
 }
 

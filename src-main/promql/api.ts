@@ -63,11 +63,20 @@ export interface Engine {
 }
 
 /**
- * formatQuery parses PromQL text and prints it in Prometheus's canonical one-line form (for the API's
- * /api/v1/format_query); bad input throws a bad_data QueryError. The parser is loaded on first use: a
+ * formatQuery parses PromQL text and prints it as Prometheus's format_query does (Pretty: one line up to
+ * 100 characters, longer nodes split and indented; for the API's /api/v1/format_query); bad input throws a bad_data QueryError. The parser is loaded on first use: a
  * static import here would be an import cycle, since the parser's errors extend QueryError above.
  */
 export async function formatQuery(text: string): Promise<string> {
-  const [{ parseExpr }, { formatExpr }] = await Promise.all([import('./parse'), import('./format')]);
-  return formatExpr(parseExpr(text));
+  const [{ parseExpr }, { prettyExpr }] = await Promise.all([import('./parse'), import('./pretty')]);
+  return prettyExpr(parseExpr(text));
+}
+
+/**
+ * parseQuery parses PromQL text into the JSON tree Prometheus 3's /api/v1/parse_query returns; bad input
+ * throws a bad_data QueryError. Loaded on first use for the same reason as formatQuery.
+ */
+export async function parseQuery(text: string): Promise<Record<string, unknown>> {
+  const [{ parseExpr }, { astToJson }] = await Promise.all([import('./parse'), import('./ast-json')]);
+  return astToJson(parseExpr(text));
 }

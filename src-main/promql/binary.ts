@@ -2,7 +2,7 @@ import { labelsKey, type Labels } from '../common/labels';
 import { COMPARISON_OPS, SET_OPS, type BinaryExpr, type BinaryOp, type VectorMatching } from './ast';
 import { evalError } from './context';
 import type { Evaluator } from './evaluator';
-import { dropMetricName, labelsString, type Value, type VSample } from './values';
+import { dropMetricName, keyOf, labelsString, type Value, type VSample } from './values';
 
 /** scalarOp applies an arithmetic or comparison operator to two floats (comparisons give 1/0). */
 export function scalarOp(op: BinaryOp, l: number, r: number): number {
@@ -141,7 +141,7 @@ function vectorVector(e: BinaryExpr, lhsIn: VSample[], rhsIn: VSample[], cmp: bo
     const [lv, rv] = swapped ? [rs.v, ls.v] : [ls.v, rs.v];
     const res = scalarOp(e.op, lv, rv);
     const keep = !cmp || res === 1;
-    const metric = resultLabels(ls.labels, rs.labels, m, cmp);
+    const metric = resultLabelsOf(ls.labels, rs.labels, m, cmp);
     if (m.card === 'one-to-one') {
       if (matchedOne.has(sig))
         throw evalError(
@@ -149,7 +149,7 @@ function vectorVector(e: BinaryExpr, lhsIn: VSample[], rhsIn: VSample[], cmp: bo
         );
       matchedOne.add(sig);
     } else {
-      const key = labelsKey(metric);
+      const key = keyOf(metric);
       let set = matchedMany.get(sig);
       if (set === undefined) matchedMany.set(sig, (set = new Set()));
       if (set.has(key))
@@ -160,6 +160,25 @@ function vectorVector(e: BinaryExpr, lhsIn: VSample[], rhsIn: VSample[], cmp: bo
     const value = e.bool ? (keep ? 1 : 0) : cmp ? lv : res;
     out.push({ labels: metric, v: value, ts: ls.ts, dropName: e.bool });
   }
+  return out;
+}
+
+/** resultMemo caches result label sets per matching clause, comparison flag and (lhs, rhs) label objects. */
+const resultMemo = new WeakMap<VectorMatching, WeakMap<Labels, WeakMap<Labels, Labels>>[]>();
+
+/**
+ * resultLabelsOf is resultLabels memoised, so that a pair of series yields the same Labels object at every
+ * step of a range query: the aggregation, collector and key memos downstream are keyed by that object, and a
+ * fresh object per step made each of them hash the labels again (most of a binary panel's engine time).
+ */
+function resultLabelsOf(l: Labels, r: Labels, m: VectorMatching, cmp: boolean): Labels {
+  let byFlag = resultMemo.get(m);
+  if (byFlag === undefined) resultMemo.set(m, (byFlag = [new WeakMap(), new WeakMap()]));
+  const byL = byFlag[cmp ? 1 : 0]!;
+  let byR = byL.get(l);
+  if (byR === undefined) byL.set(l, (byR = new WeakMap()));
+  let out = byR.get(r);
+  if (out === undefined) byR.set(r, (out = resultLabels(l, r, m, cmp)));
   return out;
 }
 

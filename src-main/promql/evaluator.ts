@@ -1,10 +1,11 @@
 import { isStaleNaN } from '../common/sample';
 import type { SeriesData } from '../storage/api';
-import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector, AtModifier } from './ast';
+import type { AtModifier, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast';
 import { countSamples, evalError, type EvalContext } from './context';
 import { evalAggregate } from './aggregate';
 import { evalBinary } from './binary';
 import { evalCall } from './functions';
+import { COUNTS_RESETS, counterInfo, KEEPS_NAME, resetCounts, type WindowFn } from './range-functions';
 import { SeriesCollector, type MSeries, type Value, type VSample } from './values';
 
 /** resolveAt turns an @ modifier into a time in ms. */
@@ -22,6 +23,28 @@ export function lowerBound(t: Float64Array | number[], x: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+const staleMemo = new WeakMap<SeriesData, boolean>();
+
+/** hasStale tells whether a fetched series holds a staleness marker anywhere (memoised per query data). */
+function hasStale(s: SeriesData): boolean {
+  let has = staleMemo.get(s);
+  if (has === undefined) {
+    has = false;
+    for (let i = 0; i < s.v.length && !has; i++) has = isStaleNaN(s.v[i]!);
+    staleMemo.set(s, has);
+  }
+  return has;
+}
+
+const resetsMemo = new WeakMap<SeriesData, Int32Array>();
+
+/** resetsOf is resetCounts of a fetched series, memoised like hasStale. */
+function resetsOf(s: SeriesData): Int32Array {
+  let r = resetsMemo.get(s);
+  if (r === undefined) resetsMemo.set(s, (r = resetCounts(s.v)));
+  return r;
 }
 
 /** Evaluator evaluates an expression at one time over data fetched beforehand (synchronously). */
@@ -140,6 +163,46 @@ export class Evaluator {
       if (pt.length === 0) continue;
       n += pt.length;
       out.push({ labels: s.labels, t: pt, v: pv, dropName: false });
+    }
+    countSamples(this.ctx, n);
+    return out;
+  }
+
+  /**
+   * windowCall evaluates a range function applied straight to a matrix selector (`rate(x[5m])`) over the
+   * fetched arrays in place: the window is a pair of indices, not a copy, which matrixSelector would make
+   * per series per step. A series holding staleness markers takes the copying path, which drops them.
+   */
+  windowCall(e: Call, m: MatrixSelector, fn: WindowFn, ts: number): VSample[] {
+    const t = this.selectorTime(m.vector, ts);
+    const dropName = !KEEPS_NAME.has(e.func);
+    const wantResets = COUNTS_RESETS.has(e.func);
+    const out: VSample[] = [];
+    let n = 0;
+    for (const s of this.data(m.vector)) {
+      let lo = lowerBound(s.t, t - m.rangeMs + 1);
+      let hi = lowerBound(s.t, t + 1);
+      if (lo >= hi) continue;
+      let pt: ArrayLike<number> = s.t;
+      let pv: ArrayLike<number> = s.v;
+      let resets = wantResets ? resetsOf(s) : undefined;
+      if (hasStale(s)) {
+        resets = undefined;
+        const ct: number[] = [];
+        const cv: number[] = [];
+        for (let i = lo; i < hi; i++) {
+          const v = s.v[i]!;
+          if (isStaleNaN(v)) continue;
+          ct.push(s.t[i]!);
+          cv.push(v);
+        }
+        if (ct.length === 0) continue;
+        [pt, pv, lo, hi] = [ct, cv, 0, ct.length];
+      }
+      n += hi - lo;
+      counterInfo(this.ctx, e, s);
+      const v = fn(pt, pv, lo, hi, t, m.rangeMs, resets);
+      if (v !== null) out.push({ labels: s.labels, v, ts, dropName });
     }
     countSamples(this.ctx, n);
     return out;

@@ -5,7 +5,7 @@ import { evalError, warn } from './context';
 import type { Evaluator } from './evaluator';
 import { evalHistogramFunction, HISTOGRAM_FUNCTIONS } from './histogram';
 import { translateRE2 } from './re2';
-import { counterInfo, KEEPS_NAME, RANGE_FUNCTIONS } from './range-functions';
+import { counterInfo, KEEPS_NAME, RANGE_FUNCTIONS, WINDOW_FUNCTIONS } from './range-functions';
 import type { MSeries, Value, VSample } from './values';
 
 const MATH: Record<string, (x: number) => number> = {
@@ -62,6 +62,9 @@ export function evalCall(ev: Evaluator, e: Call, ts: number): Value {
   const fn = e.func;
   const rangeFn = RANGE_FUNCTIONS.get(fn);
   if (rangeFn !== undefined) {
+    const window = WINDOW_FUNCTIONS.get(fn);
+    const arg = unwrapParens(e.args[0]!);
+    if (window !== undefined && arg.kind === 'matrixSelector') return vec(ev.windowCall(e, arg, window, ts));
     const mi = fn === 'quantile_over_time' ? 1 : 0;
     const scalars = e.args.filter((_, i) => i !== mi).map((a) => ev.evalScalar(a, ts));
     const series = ev.evalMatrix(e.args[mi]!, ts);

@@ -1,3 +1,4 @@
+import type { Labels } from '../common/labels';
 import type { Call } from './ast';
 import { evalError, info, type EvalContext } from './context';
 import { quantile, variance } from './aggregate';
@@ -6,30 +7,42 @@ import { kahanAdd, type MSeries } from './values';
 /** RangeFn computes one value from a series' points in the window ending at `end` (null: no output). */
 type RangeFn = (s: MSeries, end: number, rangeMs: number, args: number[], evalTs: number) => number | null;
 
+/** Points is a series' samples as parallel arrays: MSeries' number[]s or a selection's typed arrays. */
+type Points = ArrayLike<number>;
+
+/**
+ * extrapolatedRate is rate/increase/delta over samples [lo, hi) of (t, v), Prometheus's extrapolation:
+ * written over index bounds so that a matrix selector's window is read in place, without copying it.
+ */
 function extrapolatedRate(
-  s: MSeries,
+  t: Points,
+  v: Points,
+  lo: number,
+  hi: number,
   end: number,
   rangeMs: number,
   counter: boolean,
   rate: boolean,
+  resets?: Int32Array,
 ): number | null {
-  const n = s.t.length;
+  const n = hi - lo;
   if (n < 2) return null;
-  const first = s.v[0]!;
-  const last = s.v[n - 1]!;
+  const first = v[lo]!;
+  const last = v[hi - 1]!;
   let result = last - first;
-  if (counter) {
+  // resets[i] counts the drops among samples [0, i]: none inside the window means no correction to add.
+  if (counter && (resets === undefined || resets[hi - 1] !== resets[lo])) {
     let prev = first;
-    for (let i = 1; i < n; i++) {
-      const v = s.v[i]!;
-      if (v < prev) result += prev;
-      prev = v;
+    for (let i = lo + 1; i < hi; i++) {
+      const x = v[i]!;
+      if (x < prev) result += prev;
+      prev = x;
     }
   }
   const rangeStart = end - rangeMs;
-  let toStart = (s.t[0]! - rangeStart) / 1000;
-  let toEnd = (end - s.t[n - 1]!) / 1000;
-  const sampled = (s.t[n - 1]! - s.t[0]!) / 1000;
+  let toStart = (t[lo]! - rangeStart) / 1000;
+  let toEnd = (end - t[hi - 1]!) / 1000;
+  const sampled = (t[hi - 1]! - t[lo]!) / 1000;
   const avgGap = sampled / (n - 1);
   const threshold = avgGap * 1.1;
   if (toStart >= threshold) toStart = avgGap / 2;
@@ -43,17 +56,84 @@ function extrapolatedRate(
   return result * factor;
 }
 
-function instantDelta(s: MSeries, rate: boolean): number | null {
-  const n = s.t.length;
-  if (n < 2) return null;
-  const last = s.v[n - 1]!;
-  const prev = s.v[n - 2]!;
-  const dt = (s.t[n - 1]! - s.t[n - 2]!) / 1000;
+function instantDelta(t: Points, v: Points, lo: number, hi: number, rate: boolean): number | null {
+  if (hi - lo < 2) return null;
+  const last = v[hi - 1]!;
+  const prev = v[hi - 2]!;
+  const dt = (t[hi - 1]! - t[hi - 2]!) / 1000;
   if (dt === 0) return null;
   let r = rate && last < prev ? last : last - prev;
   if (rate) r /= dt;
   return r;
 }
+
+/** pickIn is min_over_time/max_over_time over v[lo, hi): NaN loses to any number, as in Prometheus. */
+function pickIn(v: Points, lo: number, hi: number, max: boolean): number {
+  let m = v[lo]!;
+  for (let i = lo; i < hi; i++) {
+    const x = v[i]!;
+    if ((max ? x > m : x < m) || Number.isNaN(m)) m = x;
+  }
+  return m;
+}
+
+/** sumIn is sum_over_time over v[lo, hi) with Kahan compensation. */
+function sumIn(v: Points, lo: number, hi: number): number {
+  let s = 0;
+  let c = 0;
+  // kahanAdd inlined: its [sum, c] pair is an allocation per sample.
+  for (let i = lo; i < hi; i++) {
+    const x = v[i]!;
+    const t = s + x;
+    if (t === Infinity || t === -Infinity) c = 0;
+    else if (Math.abs(s) >= Math.abs(x)) c += s - t + x;
+    else c += x - t + s;
+    s = t;
+  }
+  return Number.isFinite(s) ? s + c : s;
+}
+
+/** avgIn is avg_over_time over v[lo, hi); an overflowing sum falls back to an incremental mean. */
+function avgIn(v: Points, lo: number, hi: number): number {
+  const s = sumIn(v, lo, hi);
+  const n = hi - lo;
+  if (Number.isFinite(s)) return s / n;
+  for (let i = lo; i < hi; i++) if (!Number.isFinite(v[i]!)) return s / n;
+  let mean = 0;
+  for (let i = lo; i < hi; i++) mean += (v[i]! - mean) / (i - lo + 1);
+  return mean;
+}
+
+/**
+ * WindowFn computes a range function from samples [lo, hi) (lo < hi) of a series' arrays, none of them a
+ * staleness marker: the evaluator's fast path for a function applied straight to a matrix selector.
+ */
+export type WindowFn = (
+  t: Points,
+  v: Points,
+  lo: number,
+  hi: number,
+  end: number,
+  rangeMs: number,
+  resets: Int32Array | undefined,
+) => number | null;
+
+/** WINDOW_FUNCTIONS are the range functions computed in place over a selection's arrays (see WindowFn). */
+export const WINDOW_FUNCTIONS: ReadonlyMap<string, WindowFn> = new Map<string, WindowFn>([
+  ['rate', (t, v, lo, hi, end, r, resets) => extrapolatedRate(t, v, lo, hi, end, r, true, true, resets)],
+  ['increase', (t, v, lo, hi, end, r, resets) => extrapolatedRate(t, v, lo, hi, end, r, true, false, resets)],
+  ['delta', (t, v, lo, hi, end, r) => extrapolatedRate(t, v, lo, hi, end, r, false, false)],
+  ['irate', (t, v, lo, hi) => instantDelta(t, v, lo, hi, true)],
+  ['idelta', (t, v, lo, hi) => instantDelta(t, v, lo, hi, false)],
+  ['avg_over_time', (_t, v, lo, hi) => avgIn(v, lo, hi)],
+  ['sum_over_time', (_t, v, lo, hi) => sumIn(v, lo, hi)],
+  ['count_over_time', (_t, _v, lo, hi) => hi - lo],
+  ['min_over_time', (_t, v, lo, hi) => pickIn(v, lo, hi, false)],
+  ['max_over_time', (_t, v, lo, hi) => pickIn(v, lo, hi, true)],
+  ['last_over_time', (_t, v, _lo, hi) => v[hi - 1]!],
+  ['first_over_time', (_t, v, lo) => v[lo]!],
+  ['present_over_time', () => 1],
+]);
 
 /** linearRegression fits y = slope*x + intercept with x in seconds relative to interceptTime. */
 export function linearRegression(s: MSeries, interceptTime: number): [number, number] {
@@ -110,34 +190,13 @@ function doubleExpSmoothing(s: MSeries, sf: number, tf: number): number | null {
   return s1;
 }
 
-function sumKahan(v: number[]): number {
-  let s = 0;
-  let c = 0;
-  for (const x of v) [s, c] = kahanAdd(x, s, c);
-  return Number.isFinite(s) ? s + c : s;
-}
-
-function avgOverTime(v: number[]): number {
-  const s = sumKahan(v);
-  if (Number.isFinite(s) || v.some((x) => !Number.isFinite(x))) return s / v.length;
-  let mean = 0;
-  for (let i = 0; i < v.length; i++) mean += (v[i]! - mean) / (i + 1);
-  return mean;
-}
-
-const pick = (v: number[], better: (a: number, b: number) => boolean): number => {
-  let m = v[0]!;
-  for (const x of v) if (better(x, m) || Number.isNaN(m)) m = x;
-  return m;
-};
-
 /** RANGE_FUNCTIONS maps each function over a range vector to its per-series computation. */
 export const RANGE_FUNCTIONS: ReadonlyMap<string, RangeFn> = new Map<string, RangeFn>([
-  ['rate', (s, end, r) => extrapolatedRate(s, end, r, true, true)],
-  ['increase', (s, end, r) => extrapolatedRate(s, end, r, true, false)],
-  ['delta', (s, end, r) => extrapolatedRate(s, end, r, false, false)],
-  ['irate', (s) => instantDelta(s, true)],
-  ['idelta', (s) => instantDelta(s, false)],
+  ['rate', (s, end, r) => extrapolatedRate(s.t, s.v, 0, s.t.length, end, r, true, true)],
+  ['increase', (s, end, r) => extrapolatedRate(s.t, s.v, 0, s.t.length, end, r, true, false)],
+  ['delta', (s, end, r) => extrapolatedRate(s.t, s.v, 0, s.t.length, end, r, false, false)],
+  ['irate', (s) => instantDelta(s.t, s.v, 0, s.t.length, true)],
+  ['idelta', (s) => instantDelta(s.t, s.v, 0, s.t.length, false)],
   ['deriv', (s) => (s.t.length < 2 ? null : linearRegression(s, s.t[0]!)[0])],
   [
     'predict_linear',
@@ -149,11 +208,11 @@ export const RANGE_FUNCTIONS: ReadonlyMap<string, RangeFn> = new Map<string, Ran
     },
   ],
   ['double_exponential_smoothing', (s, _e, _r, a) => doubleExpSmoothing(s, a[0]!, a[1]!)],
-  ['avg_over_time', (s) => avgOverTime(s.v)],
-  ['sum_over_time', (s) => sumKahan(s.v)],
+  ['avg_over_time', (s) => avgIn(s.v, 0, s.v.length)],
+  ['sum_over_time', (s) => sumIn(s.v, 0, s.v.length)],
   ['count_over_time', (s) => s.v.length],
-  ['min_over_time', (s) => pick(s.v, (a, b) => a < b)],
-  ['max_over_time', (s) => pick(s.v, (a, b) => a > b)],
+  ['min_over_time', (s) => pickIn(s.v, 0, s.v.length, false)],
+  ['max_over_time', (s) => pickIn(s.v, 0, s.v.length, true)],
   ['last_over_time', (s) => s.v[s.v.length - 1]!],
   ['first_over_time', (s) => s.v[0]!],
   ['present_over_time', () => 1],
@@ -206,17 +265,43 @@ function tsOf(s: MSeries, better: (a: number, b: number) => boolean): number {
   return s.t[bi]! / 1000;
 }
 
+/** COUNTS_RESETS lists the window functions that read resetCounts. */
+export const COUNTS_RESETS: ReadonlySet<string> = new Set(['rate', 'increase']);
+
+/**
+ * resetCounts returns, for each sample i of v, how many times the value dropped among samples [0, i], so that
+ * rate() over any window can tell in O(1) whether it holds a counter reset (most windows do not).
+ */
+export function resetCounts(v: Points): Int32Array {
+  const out = new Int32Array(v.length);
+  let c = 0;
+  for (let i = 1; i < v.length; i++) {
+    if (v[i]! < v[i - 1]!) c++;
+    out[i] = c;
+  }
+  return out;
+}
+
 /** KEEPS_NAME lists range functions whose output keeps the metric name. */
 export const KEEPS_NAME: ReadonlySet<string> = new Set(['last_over_time', 'first_over_time']);
 
 const COUNTER_FUNCS = new Set(['rate', 'increase', 'irate']);
 const COUNTER_SUFFIX = /(_total|_sum|_count|_bucket)$/;
+/** counterNames memoises COUNTER_SUFFIX per metric name: counterInfo runs per series per step. */
+const counterNames = new Map<string, boolean>();
 
 /** counterInfo notes a rate() over a metric whose name does not look like a counter's. */
-export function counterInfo(ctx: EvalContext, e: Call, s: MSeries): void {
+export function counterInfo(ctx: EvalContext, e: Call, s: { labels: Labels }): void {
   if (!COUNTER_FUNCS.has(e.func)) return;
   const name = s.labels.__name__;
-  if (name !== undefined && !COUNTER_SUFFIX.test(name))
+  if (name === undefined) return;
+  let counterLike = counterNames.get(name);
+  if (counterLike === undefined) {
+    counterLike = COUNTER_SUFFIX.test(name);
+    if (counterNames.size > 10_000) counterNames.clear();
+    counterNames.set(name, counterLike);
+  }
+  if (!counterLike)
     info(
       ctx,
       `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(name)}`,

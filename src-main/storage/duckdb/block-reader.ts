@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { STALE_NAN } from '../../common/sample';
 import { blockSeriesTable, blockTable, kRanges, ranksOf, type Block } from './block-catalog';
+import type { DecodedSeries } from './block-cache';
 import { POW10 } from './block-codec';
 import { blockColumns, type BlockColumns } from './vectors';
 
@@ -60,6 +61,60 @@ export async function readBlock(
       decoder.decode(blockColumns(chunk));
     }
   }
+}
+
+/** SeriesGrower collects one series' decoded samples of a block into growing typed arrays. */
+class SeriesGrower implements SampleTarget {
+  t: Float64Array;
+  v: Float64Array;
+  n = 0;
+
+  constructor(capacity: number) {
+    this.t = new Float64Array(capacity);
+    this.v = new Float64Array(capacity);
+  }
+
+  push(t: number, v: number): void {
+    if (this.n === this.t.length) {
+      const nt = new Float64Array(this.n * 2 + 16);
+      const nv = new Float64Array(this.n * 2 + 16);
+      nt.set(this.t);
+      nv.set(this.v);
+      this.t = nt;
+      this.v = nv;
+    }
+    this.t[this.n] = t;
+    this.v[this.n++] = v;
+  }
+
+  result(): DecodedSeries {
+    const full = this.n === this.t.length;
+    return {
+      t: full ? this.t : this.t.slice(0, this.n),
+      v: full ? this.v : this.v.slice(0, this.n),
+    };
+  }
+}
+
+/**
+ * readBlockSeries decodes every sample of the given series ids in block b (whole block, no time range), for
+ * the block cache; ids absent from the block are absent from the answer.
+ */
+export async function readBlockSeries(
+  conn: DuckDBConnection,
+  b: Block,
+  ids: readonly number[],
+): Promise<Map<number, DecodedSeries>> {
+  const perSeries = Math.ceil(b.rows / Math.max(1, b.seriesOfK.length)) + 16;
+  const targets: SeriesGrower[] = [];
+  for (const id of ids) targets[id] = new SeriesGrower(perSeries);
+  await readBlock(conn, b, ids, -Infinity, Infinity, targets);
+  const out = new Map<number, DecodedSeries>();
+  for (const id of ids) {
+    const g = targets[id]!;
+    if (g.n > 0) out.set(id, g.result());
+  }
+  return out;
 }
 
 /**

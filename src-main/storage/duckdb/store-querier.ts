@@ -1,8 +1,9 @@
 import type { Labels } from '../../common/labels';
 import type { Matcher } from '../../common/matcher';
 import type { MetricMetadata, Querier, SeriesData } from '../api';
-import { sqlTime } from './block-catalog';
-import { readBlock } from './block-reader';
+import { blockCacheOf, DEFAULT_BLOCK_CACHE_BYTES, type BlockCache, type DecodedSeries } from './block-cache';
+import { ranksOf, sqlTime, type Block } from './block-catalog';
+import { readBlock, readBlockSeries } from './block-reader';
 import type { DuckDBStorage } from './duckdb-storage';
 import type { IndexedSeries } from './series-index';
 import { readSampleChunk, type SampleSink } from './vectors';
@@ -34,6 +35,27 @@ class SampleAccumulator {
     if (this.n > 0 && t < this.t[this.n - 1]!) this.sorted = false;
     this.t[this.n] = t;
     this.v[this.n++] = v;
+  }
+
+  /** append adds the samples of d with t in [mint, maxt] (one series' rows of one block, in time order). */
+  append(d: DecodedSeries, mint: number, maxt: number): void {
+    const lo = firstIndex(d.t, (t) => t >= mint);
+    const hi = firstIndex(d.t, (t) => t > maxt);
+    const m = hi - lo;
+    if (m <= 0) return;
+    if (this.n + m > this.t.length) {
+      const cap = Math.max(this.n + m, this.n * 2 + 16);
+      const nt = new Float64Array(cap);
+      const nv = new Float64Array(cap);
+      nt.set(this.t.subarray(0, this.n));
+      nv.set(this.v.subarray(0, this.n));
+      this.t = nt;
+      this.v = nv;
+    }
+    if (this.n > 0 && d.t[lo]! < this.t[this.n - 1]!) this.sorted = false;
+    this.t.set(d.t.subarray(lo, hi), this.n);
+    this.v.set(d.v.subarray(lo, hi), this.n);
+    this.n += m;
   }
 
   /** result returns the samples trimmed and, if blocks overlapped (late data), sorted by time. */
@@ -79,10 +101,11 @@ export function createQuerier(st: DuckDBStorage): Querier {
       for (const s of series) accs[s.id] = new SampleAccumulator(expected);
       const sink: SampleSink = (id, t, v) => accs[id]?.push(t, v);
       const ids = series.map((s) => s.id);
+      const cache = blockCacheOf(st, cacheBytes(st));
       await st.mutex.run(async () => {
         st.assertOpen();
         for (const b of st.blocks)
-          if (b.mint <= maxt && b.maxt >= mint) await readBlock(st.conn, b, ids, mint, maxt, accs);
+          if (b.mint <= maxt && b.maxt >= mint) await readCached(st, cache, b, ids, mint, maxt, accs);
         if (st.headMinT <= maxt) await readHead(st, ids, mint, maxt, sink);
         const buf = st.buffer;
         for (let i = 0; i < buf.length; i++) {
@@ -124,6 +147,59 @@ export function createQuerier(st: DuckDBStorage): Querier {
       return new Map(cap(entries, limit));
     },
   };
+}
+
+/** cacheBytes is the store's block cache budget: the `blockCacheBytes` option when the store has one. */
+function cacheBytes(st: DuckDBStorage): number {
+  const n = (st.options as { blockCacheBytes?: number }).blockCacheBytes;
+  return typeof n === 'number' && n >= 0 ? n : DEFAULT_BLOCK_CACHE_BYTES;
+}
+
+/**
+ * readCached adds block b's samples of the ids in [mint, maxt] to their accumulators: series found in the
+ * block cache are copied from it; the others are decoded whole from DuckDB and cached, unless they would
+ * fill more than half the cache (a one-off wide scan), which is streamed straight into the accumulators
+ * so that it does not evict what dashboards keep reading.
+ */
+async function readCached(
+  st: DuckDBStorage,
+  cache: BlockCache,
+  b: Block,
+  ids: readonly number[],
+  mint: number,
+  maxt: number,
+  accs: readonly (SampleAccumulator | undefined)[],
+): Promise<void> {
+  if (cache.maxBytes === 0) return readBlock(st.conn, b, ids, mint, maxt, accs);
+  const kOf = ranksOf(b);
+  const missing: number[] = [];
+  for (const id of ids) {
+    if (id >= kOf.length || kOf[id]! < 0) continue;
+    const d = cache.get(b, id);
+    if (d !== undefined) accs[id]!.append(d, mint, maxt);
+    else missing.push(id);
+  }
+  if (missing.length === 0) return;
+  const perSeries = Math.ceil(b.rows / Math.max(1, b.seriesOfK.length));
+  if (missing.length * perSeries * 16 > cache.maxBytes / 2)
+    return readBlock(st.conn, b, missing, mint, maxt, accs);
+  const got = await readBlockSeries(st.conn, b, missing);
+  for (const [id, d] of got) {
+    cache.put(b, id, d);
+    accs[id]!.append(d, mint, maxt);
+  }
+}
+
+/** firstIndex is the first index of the ascending t[] where `past` holds (t.length when nowhere). */
+function firstIndex(t: Float64Array, past: (x: number) => boolean): number {
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (past(t[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** readHead streams the head table's samples of the ids in [mint, maxt], in insertion (time) order. */
