@@ -40,6 +40,24 @@ export const router = createRouter({
       meta: { title: 'Alerts' },
     },
     {
+      path: '/checks',
+      name: 'checks',
+      component: () => import('./pages/ChecksPage.vue'),
+      meta: { title: 'Checks' },
+    },
+    {
+      path: '/rules',
+      name: 'rules',
+      component: () => import('./pages/RulesPage.vue'),
+      meta: { title: 'Rules' },
+    },
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('./pages/LoginPage.vue'),
+      meta: { title: 'Log in' },
+    },
+    {
       path: '/agents',
       name: 'agents',
       component: () => import('./pages/AgentsPage.vue'),

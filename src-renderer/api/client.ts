@@ -50,8 +50,19 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   } catch {
     throw new ApiError(res.status, `${path}: HTTP ${res.status}, not a JSON answer`);
   }
+  if (res.status === 401 && token === null) sendToLogin();
   if (!res.ok || body.status === 'error') throw new ApiError(res.status, body.error ?? `HTTP ${res.status}`);
   return body.data as T;
+}
+
+/**
+ * sendToLogin takes a LAN visitor without a session to the login page once, coming back afterwards. The
+ * kiosk (which authenticates by token) and the login page itself stay where they are.
+ */
+function sendToLogin(): void {
+  const { pathname, search } = window.location;
+  if (pathname.startsWith('/login') || pathname.startsWith('/kiosk')) return;
+  window.location.assign(`/login?next=${encodeURIComponent(pathname + search)}`);
 }
 
 /** Sample is one [unix seconds, value text] pair as the Prometheus API returns it. */

@@ -2,12 +2,14 @@
 // hours of its history imported into a fresh data folder, and `vigie serve --no-mdns --no-local-agent`
 // scraping the fleet through a file_sd file. Everything is torn down by stop(), even after a failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFleet, type Fleet } from '../fixtures/fleet/index';
 import { REPO, spawnUntil, stopProcess, type Started } from '../support/process';
 import { runVigie, SERVE_READY } from '../integration/import-history';
+import { Lab, labSkipReason } from '../lab/netns';
+import { startAgent, startVigie, tempDir, vigieUrl } from '../lab/support';
 
 /** StackOptions size the fleet and its imported history. */
 export interface StackOptions {
@@ -29,6 +31,8 @@ export interface Stack {
   /** stopServe stops the appliance (SIGTERM), keeping its data; startServe starts it on the same address. */
   stopServe(): Promise<void>;
   startServe(): Promise<void>;
+  /** servePid is the running appliance's process id (benchmarks read its CPU time), if it runs. */
+  servePid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -135,8 +139,51 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         serve = undefined;
       },
       startServe,
+      servePid: () => serve?.proc.pid,
       stop,
     };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/**
+ * LanStack is an appliance that discovers agents by mDNS, which may only run inside the test LAN of network
+ * namespaces (test/lab): `vigie serve` in the hub, one real `vigie-agent` on a host of the LAN, and a
+ * Chromium wrapper that starts the browser inside the hub, so the page reaches the appliance at
+ * 127.0.0.1 and no packet leaves the lab.
+ */
+export interface LanStack {
+  base: string;
+  agentId: string;
+  /** chromium is an executable that runs Debian's Chromium inside the hub namespace. */
+  chromium: string;
+  stop(): Promise<void>;
+}
+
+/** lanSkipReason says why the LAN stack cannot run here (not root, no netns), or undefined. */
+export function lanSkipReason(): string | undefined {
+  return labSkipReason();
+}
+
+/** startLanStack builds a one-host LAN with an agent waiting for adoption. */
+export async function startLanStack(chromiumPath: string): Promise<LanStack> {
+  const lab = Lab.create(1);
+  const vigieDir = tempDir('e2e-vigie');
+  const agentDir = tempDir('e2e-agent');
+  const stop = async (): Promise<void> => {
+    await lab.teardown();
+    vigieDir.remove();
+    agentDir.remove();
+  };
+  try {
+    await startVigie(lab, vigieDir.dir);
+    const agent = await startAgent(lab, lab.hosts[0]!, agentDir.dir);
+    const chromium = join(vigieDir.dir, 'chromium-in-hub');
+    writeFileSync(chromium, `#!/bin/sh\nexec ip netns exec ${lab.hub.ns} ${chromiumPath} "$@"\n`);
+    chmodSync(chromium, 0o755);
+    return { base: vigieUrl(''), agentId: agent.id, chromium, stop };
   } catch (e) {
     await stop();
     throw e;

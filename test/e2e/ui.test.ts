@@ -1,12 +1,17 @@
 // ui.test.ts: every page of the renderer in real Chromium against `vigie serve` fed by a simulated fleet:
-// real data shown, charts actually painted, the PromQL editor completing names, the kiosk rotating and
-// reconnecting by itself after the appliance restarts. Screenshots land in test-artifacts/e2e/.
+// real data shown, charts actually painted, the PromQL editor completing names, probe checks added and
+// tested, the kiosk rotating and reconnecting by itself after the appliance restarts, and (in the test LAN
+// of network namespaces, where mDNS may run) an agent adopted from the Agents page. Screenshots of every
+// page at 1920×1080 and 390×844 land in test-artifacts/e2e/.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
-import { waitFor } from '../support/process';
-import { inkedPixels, launchBrowser, screenshots, skipReason, type Browser } from './browser';
-import { ensureRendererBuilt, startStack, type Stack } from './stack';
+import { chromium, type Locator, type Page } from 'playwright-core';
+import { REPO, waitFor } from '../support/process';
+import { CHROMIUM, inkedPixels, launchBrowser, screenshots, skipReason, type Browser } from './browser';
+import { ensureRendererBuilt, lanSkipReason, startLanStack, startStack, type Stack } from './stack';
 
 const skip = skipReason();
 const HOSTS = 4;
@@ -19,7 +24,8 @@ before(
     ensureRendererBuilt();
     stack = await startStack({
       hosts: HOSTS,
-      seriesPerHost: 200,
+      // 400 series: enough for every metric the host dashboard draws (temperatures, CPU frequency…).
+      seriesPerHost: 400,
       historyHours: 2,
       historyStep: '15s',
       // One alert that fires at once (any host up): something real to silence.
@@ -82,13 +88,19 @@ test('the host dashboard draws its charts and lists filesystems', { skip, timeou
   const instance = stack!.instances[0]!;
   const page = await open(`/hosts/${encodeURIComponent(instance)}`);
   const charts = page.locator('section.panel canvas');
-  await atLeast(page.locator('section.panel:not([data-state="loading"])'), 16, 60_000);
+  await atLeast(page.locator('section.panel:not([data-state="loading"])'), 20, 60_000);
+  assert.equal(await page.locator('section.panel').count(), 20, 'the generated dashboard has 20 panels');
   const n = await charts.count();
-  assert.ok(n >= 8, `at least 8 charts have data (got ${n})`);
+  assert.ok(n >= 18, `at least 18 of 20 charts have data from the simulated host (got ${n})`);
   for (let i = 0; i < n; i++) assert.ok((await inkedPixels(charts.nth(i))) > 500, `chart ${i} is painted`);
+  // A panel whose metric the host does not export says so instead of drawing an empty chart.
+  const psi = page.locator('section.panel', { hasText: 'Pressure (PSI)' });
+  assert.match(await psi.innerText(), /No data\s+This host exports no node_pressure_/);
+  assert.equal(await psi.locator('canvas').count(), 0);
+  assert.match(await page.locator('section.mounts').innerText(), /Free in 7 d/);
   const rows = page.locator('section.mounts tbody tr');
   assert.ok((await rows.count()) >= 1, 'the filesystem table lists mounts');
-  assert.match(await page.locator('.stats').innerText(), /Uptime\s+\d+d|\d+h|\d+m/);
+  assert.match(await page.locator('.stats').innerText(), /Uptime\s+(\d+d|\d+h|\d+m)/);
   // Live: new points arrive over the event stream (one every max(5 s, step)), without a range re-fetch.
   let rangeQueries = 0;
   page.on('request', (r) => void (r.url().includes('/api/v1/query_range') && rangeQueries++));
@@ -136,6 +148,10 @@ test('the other pages load with honest states', { skip, timeout: 60_000 }, async
     ['/alerts', 'alerts', /HostIsUp/],
     ['/agents', 'agents', /No agent discovered|Add a machine/],
     ['/settings', 'settings', /^\d+\.\d+\.\d+$/],
+    // The rules page arrives with the rules editor; screenshot it once it is there.
+    ...(existsSync(join(REPO, 'src-renderer/pages/RulesPage.vue'))
+      ? ([['/rules', 'rules', /Rules/]] as const)
+      : []),
   ] as const) {
     const page = await open(path);
     await page.getByText(expect).first().waitFor({ timeout: 20_000 });
@@ -146,13 +162,20 @@ test('the other pages load with honest states', { skip, timeout: 60_000 }, async
 });
 
 test(
-  'the kiosk rotates, and reconnects by itself after the appliance restarts',
+  'the kiosk shows a clock and the firing banner, rotates, goes stale when the appliance stops, and reconnects by itself',
   { skip, timeout: 120_000 },
   async () => {
     const page = await open('/kiosk?interval=5');
     const kiosk = page.locator('.kiosk[data-connection]');
     await page.locator('.kiosk[data-connection="ok"]').waitFor({ timeout: 30_000 });
     await page.locator('li.tile').first().waitFor({ timeout: 30_000 });
+    // The clock reads the page's own time (HH:MM), the banner names the firing alert.
+    const clock = await page.locator('time.clock').innerText();
+    assert.match(clock, /^\d{1,2}:\d{2}/);
+    const banner = page.locator('.banner[role="alert"]');
+    await banner.waitFor({ timeout: 30_000 });
+    assert.match(await banner.innerText(), /alerts? firing: HostIsUp/);
+    assert.equal(await kiosk.getAttribute('data-stale'), 'no');
     await screenshots(page, 'kiosk-fleet');
     await page.locator('.kiosk[data-slide="1"]').waitFor({ timeout: 15_000 });
     await atLeast(page.locator('section.panel[data-state="ready"]'), 4);
@@ -165,10 +188,14 @@ test(
     await stack!.stopServe();
     await page.locator('.kiosk[data-connection="lost"]').waitFor({ timeout: 30_000 });
     assert.match(await kiosk.innerText(), /Connection lost/);
+    assert.equal(await kiosk.getAttribute('data-stale'), 'yes', 'what is shown is marked stale');
+    assert.equal(await page.locator('main.stage.dim').count(), 1, 'the last slide stays up, dimmed');
     await screenshots(page, 'kiosk-lost');
     await stack!.startServe();
     await page.locator('.kiosk[data-connection="ok"]').waitFor({ timeout: 30_000 });
     assert.match(await kiosk.innerText(), /Live|stale/);
+    // After the reconnect the slides are drawn again from fresh data.
+    await atLeast(page.locator('li.tile, section.panel[data-state="ready"]'), 1);
     assert.deepEqual(pageErrors(page), []);
     await page.close();
   },
@@ -216,7 +243,7 @@ test(
 
     await page.reload();
     const stat = page.locator('section.panel[data-type="stat"] .big');
-    await stat.waitFor({ timeout: 20_000 });
+    await stat.waitFor({ timeout: 45_000 });
     assert.equal(await stat.innerText(), String(HOSTS), 'the stat panel counts the hosts that are up');
     const chart = page.locator('section.panel canvas').first();
     await chart.waitFor({ timeout: 20_000 });
@@ -246,7 +273,7 @@ test(
 test('an alert is silenced and unsilenced from the Alerts page', { skip, timeout: 60_000 }, async () => {
   const page = await open('/alerts');
   const row = page.locator('tr', { hasText: 'the host answers' }); // the alert's row (its summary)
-  await row.locator('.badge', { hasText: 'firing' }).waitFor({ timeout: 30_000 });
+  await row.locator('.badge', { hasText: 'firing' }).waitFor({ timeout: 45_000 });
   await row.getByRole('button', { name: 'Silence 2 h' }).click();
   await row.locator('.badge', { hasText: 'silenced' }).waitFor({ timeout: 15_000 });
   const silence = page.locator('tr', { hasText: 'alertname="HostIsUp"' });
@@ -258,3 +285,102 @@ test('an alert is silenced and unsilenced from the Alerts page', { skip, timeout
   assert.deepEqual(pageErrors(page), []);
   await page.close();
 });
+
+/** probeRoutes tells whether the appliance serves the probe checks API yet. */
+async function probeRoutes(): Promise<boolean> {
+  return (await fetch(`${stack!.base}/api/vigie/probes`)).status !== 404;
+}
+
+test(
+  'a probe check is added, tested, shown as a service tile on the fleet overview, and deleted',
+  { skip, timeout: 120_000 },
+  async (t) => {
+    const page = await open('/checks');
+    if (!(await probeRoutes())) {
+      // The page must then say so plainly, not fail.
+      await page.getByText('This appliance has no probe stage').waitFor({ timeout: 20_000 });
+      await screenshots(page, 'checks-absent');
+      await page.close();
+      t.skip('the appliance does not serve /api/vigie/probes yet');
+      return;
+    }
+    await page.getByRole('button', { name: '+ Add check' }).click();
+    await page.getByLabel('Check name').fill('Fleet host one');
+    assert.equal(await page.getByLabel('Check id').inputValue(), 'fleet-host-one', 'the id follows the name');
+    // A loopback HTTP server of this test: the first simulated host's metrics page.
+    await page.getByLabel('Check target').fill(`http://${stack!.fleet.targets[0]}/metrics`);
+    await page.getByLabel('Check interval').fill('2s');
+    await page.getByLabel('Check timeout').fill('1s');
+    await page.getByLabel('Body regex').fill('node_load1');
+    await page.getByRole('button', { name: '▶ Test now' }).click();
+    const result = page.locator('.check-form .result');
+    await result.waitFor({ timeout: 20_000 });
+    assert.equal(await result.getAttribute('data-success'), 'yes', await result.innerText());
+    assert.match(await result.innerText(), /HTTP 200/);
+    await screenshots(page, 'checks-form');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const row = page.locator('tr[data-check="fleet-host-one"]');
+    await row.waitFor({ timeout: 15_000 });
+    await row.locator('.badge', { hasText: 'up' }).waitFor({ timeout: 30_000 });
+    await screenshots(page, 'checks');
+
+    // The fleet overview shows it as a service tile with its latency sparkline.
+    const fleet = await open('/');
+    await fleet.locator('.fleet[data-state="ready"] li.tile').first().waitFor({ timeout: 30_000 });
+    const tile = fleet.locator('li.service', { hasText: 'Fleet host one' });
+    await tile.locator('.badge', { hasText: 'up' }).waitFor({ timeout: 30_000 });
+    assert.match(await tile.innerText(), /Latency\s+\d/);
+    await screenshots(fleet, 'fleet-services');
+    assert.deepEqual(pageErrors(fleet), []);
+    await fleet.close();
+
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.getByRole('button', { name: 'Confirm delete' }).click();
+    await row.waitFor({ state: 'detached', timeout: 15_000 });
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  },
+);
+
+const lanSkip = skip ?? lanSkipReason();
+
+test(
+  'LAN: an agent discovered by mDNS is shown pending and adopted from the Agents page',
+  { skip: lanSkip, timeout: 180_000 },
+  async (t) => {
+    const lan = await startLanStack(CHROMIUM);
+    const profile = mkdtempSync(join(tmpdir(), 'vigie-chromium-lan-'));
+    t.after(async () => {
+      await lan.stop();
+      rmSync(profile, { recursive: true, force: true });
+    });
+    // The browser runs inside the lab's hub namespace, where the appliance is (nothing leaves the lab).
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: lan.chromium,
+      headless: true,
+      viewport: { width: 1920, height: 1080 },
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+    t.after(() => context.close().catch(() => undefined));
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${lan.base}/agents`);
+    const row = page.locator(`tr[data-agent="${lan.agentId}"]`);
+    await row.locator('.badge', { hasText: 'pending' }).waitFor({ timeout: 30_000 });
+    const adopt = row.getByRole('button', { name: 'Adopt' });
+    // The key is verified (the agent proved it holds it) before adoption is offered.
+    await waitFor('the agent key verified', async () => ((await adopt.isEnabled()) ? true : undefined));
+    await screenshots(page, 'agents-pending');
+    await adopt.click();
+    await row.locator('.badge', { hasText: 'adopted' }).waitFor({ timeout: 15_000 });
+    // Adopted means scraped: the host appears on the fleet overview, seen moments ago (its badge may read
+    // "high usage" on a busy build machine, so the test does not insist on "up").
+    await page.goto(`${lan.base}/`);
+    const tile = page.locator('li.tile', { hasText: /Last seen (just now|\d+s ago)/ });
+    await tile.first().waitFor({ timeout: 30_000 });
+    assert.doesNotMatch(await tile.first().innerText(), /down|waiting/);
+    await screenshots(page, 'fleet-adopted');
+    assert.deepEqual(errors, []);
+  },
+);
