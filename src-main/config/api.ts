@@ -75,6 +75,12 @@ export interface QueryConfig {
 
 export interface LocalAgentConfig {
   enabled: boolean;
+  /** disabled_collectors are collector names the built-in agent skips (the agent's --no-collector.NAME). */
+  disabled_collectors: string[];
+  /** systemd_unit_include: units reported one by one; unset, the agent's list of common services. */
+  systemd_unit_include?: string;
+  /** container_sockets: Docker/Podman API sockets to read; empty, the engines' usual paths. */
+  container_sockets: string[];
 }
 
 /** RouteConfig is one node of Alertmanager's routing tree; unset timers and receiver inherit the parent's. */
@@ -163,6 +169,45 @@ export interface RulesConfig {
   threshold_rules: ThresholdRuleConfig[];
 }
 
+/** ProbeModuleConfig is a blackbox_exporter module: how to probe (prober and its options). */
+export interface ProbeModuleConfig {
+  prober: 'http' | 'tcp' | 'icmp' | 'dns';
+  /** timeout (ms), 0: the job's scrape_timeout. */
+  timeout: number;
+  http: {
+    valid_status_codes: number[];
+    method: string;
+    fail_if_body_not_matches_regexp: string[];
+    no_follow_redirects: boolean;
+    tls_config: { insecure_skip_verify: boolean };
+  };
+  tcp: { tls: boolean; tls_config: { insecure_skip_verify: boolean } };
+  dns: {
+    query_name: string;
+    query_type: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'NS' | 'TXT' | 'SOA';
+    validate_answer_rrs: { fail_if_not_matches_regexp: string[] };
+  };
+}
+
+/** ProbeJobConfig probes every target of its static_configs with one module, like a blackbox scrape job. */
+export interface ProbeJobConfig {
+  job_name: string;
+  module: string;
+  scrape_interval: number;
+  scrape_timeout: number;
+  static_configs: StaticConfig[];
+}
+
+/** ProbesConfig is the `probes:` section: the checks the app runs itself (src-main/probe). */
+export interface ProbesConfig {
+  /** max_concurrency bounds the probes running at once. */
+  max_concurrency: number;
+  /** body_size_limit caps the HTTP body a probe reads (bytes, 0: none). */
+  body_size_limit: number;
+  modules: Record<string, ProbeModuleConfig>;
+  jobs: ProbeJobConfig[];
+}
+
 /** VigieConfig is the whole configuration, defaults filled in. */
 export interface VigieConfig {
   global: GlobalConfig;
@@ -175,6 +220,7 @@ export interface VigieConfig {
   local_agent: LocalAgentConfig;
   alerting: AlertingConfig;
   rules: RulesConfig;
+  probes: ProbesConfig;
 }
 
 // Prometheus's duration and size syntax, shared with the stages that read durations from users (the HTTP

@@ -142,7 +142,7 @@ test('an empty file, a comment-only file and no file give the defaults', async (
     lookback_delta: 300_000,
     max_series: 0,
   });
-  assert.deepEqual(d.local_agent, { enabled: true });
+  assert.deepEqual(d.local_agent, { enabled: true, disabled_collectors: [], container_sockets: [] });
 });
 
 test('empty sections mean defaults, as in Prometheus', () => {
@@ -181,7 +181,7 @@ discovery:
   enrollment_token_file: secrets/enroll.token
 web: {listen: "0.0.0.0:9000"}
 query: {timeout: 30s, max_samples: 1000, lookback_delta: 1m, max_series: 10}
-local_agent: {enabled: false}
+local_agent: {enabled: false, disabled_collectors: [hwmon], systemd_unit_include: 'ssh.*', container_sockets: [/run/x.sock]}
 `,
     '/srv/vigie/vigie.yml',
   );
@@ -202,7 +202,19 @@ local_agent: {enabled: false}
   });
   assert.equal(c.web.listen, '0.0.0.0:9000');
   assert.deepEqual(c.query, { timeout: 30_000, max_samples: 1000, lookback_delta: 60_000, max_series: 10 });
-  assert.equal(c.local_agent.enabled, false);
+  assert.deepEqual(c.local_agent, {
+    enabled: false,
+    disabled_collectors: ['hwmon'],
+    systemd_unit_include: 'ssh.*',
+    container_sockets: ['/run/x.sock'],
+  });
+});
+
+test('a bad systemd unit regex is refused at its key', () => {
+  assert.throws(
+    () => parseConfig('local_agent:\n  systemd_unit_include: "(ssh"\n', 'v.yml'),
+    /v\.yml:2:\d+: local_agent\.systemd_unit_include: not a valid regular expression/,
+  );
 });
 
 test('an mDNS expiry not above the query interval is refused at its key', () => {

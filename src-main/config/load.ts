@@ -8,6 +8,7 @@ import { ConfigError, formatPath, Locator, type ConfigProblem, type KeyPath } fr
 import { configSchema, isUnsupported, type RawConfig, type RouteShape } from './schema';
 import { formatDuration } from './units';
 import { buildDiscovery } from './discovery';
+import { buildProbes } from './probes';
 
 export { ConfigError, type ConfigProblem } from './errors';
 
@@ -244,9 +245,17 @@ function build(raw: RawConfig, dir: string, at: Report): VigieConfig {
       lookback_delta: positive(lookback) ?? DEFAULTS.lookbackDelta,
       max_series: q.max_series ?? DEFAULTS.maxSeries,
     },
-    local_agent: { enabled: raw.local_agent?.enabled ?? true },
+    local_agent: {
+      enabled: raw.local_agent?.enabled ?? true,
+      disabled_collectors: raw.local_agent?.disabled_collectors ?? [],
+      ...(raw.local_agent?.systemd_unit_include !== undefined
+        ? { systemd_unit_include: raw.local_agent.systemd_unit_include }
+        : {}),
+      container_sockets: raw.local_agent?.container_sockets ?? [],
+    },
     alerting: buildAlerting(raw.alerting ?? {}, at),
     rules: buildRules(raw.rules ?? {}),
+    probes: buildProbes(raw.probes ?? {}, global, at),
   };
 }
 

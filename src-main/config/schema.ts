@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LABEL_NAME_RE } from '../common/labels';
 import { parseDuration, parseSize } from './units';
+import { isProbeUnsupported, probesSchema } from './probes-schema';
 
 // The shape of a config file as written: every field optional, durations and sizes already converted to
 // milliseconds and bytes. load.ts fills defaults and inheritance and runs the checks that span fields.
@@ -103,6 +104,19 @@ const listen = z.string().refine(
 
 /** MATCHER_RE is one Alertmanager matcher (`name="value"`, `name=~"re"`, quotes optional). */
 const MATCHER_RE = /^\s*\{?\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|[^"{}]*?)\s*\}?\s*$/;
+
+/** validRegex is a regular expression the agent's collectors will compile (checked here, at its line). */
+const validRegex = z.string().refine(
+  (s) => {
+    try {
+      new RegExp(`^(?:${s})$`);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
 
 const matcherText = z.string().regex(MATCHER_RE, {
   message: 'invalid matcher (use name="value", name!="value", name=~"re" or name!~"re")',
@@ -224,6 +238,9 @@ const rulesConfig = z.strictObject({
       high_temperature: nullable(packSetting),
       clock_skew: nullable(packSetting),
       scrape_errors: nullable(packSetting),
+      probe_failing: nullable(packSetting),
+      certificate_expiring: nullable(packSetting),
+      probe_slow: nullable(packSetting),
     }),
   ),
   threshold_rules: nullable(z.array(thresholdRule)),
@@ -264,9 +281,17 @@ export const configSchema = z.strictObject({
       max_series: limit.optional(),
     }),
   ),
-  local_agent: nullable(z.strictObject({ enabled: z.boolean().optional() })),
+  local_agent: nullable(
+    z.strictObject({
+      enabled: z.boolean().optional(),
+      disabled_collectors: nullable(z.array(z.string().min(1))),
+      systemd_unit_include: validRegex.optional(),
+      container_sockets: nullable(z.array(z.string().min(1))),
+    }),
+  ),
   alerting: nullable(alertingConfig),
   rules: nullable(rulesConfig),
+  probes: nullable(probesSchema({ duration, size, staticConfig, nullable })),
 });
 
 /** RawConfig is a validated config file before defaults are filled in. */
@@ -353,6 +378,7 @@ export const UNSUPPORTED: Readonly<Record<string, readonly string[]>> = {
 /** isUnsupported tells whether an unknown key at a section is a Prometheus feature Vigie lacks. */
 export function isUnsupported(section: string, key: string): boolean {
   if (section.startsWith('alerting.route')) section = 'alerting.route';
+  if (section.startsWith('probes.')) return isProbeUnsupported(section, key);
   if (UNSUPPORTED[section]?.includes(key)) return true;
   return section === 'scrape_configs' && key.endsWith('_sd_configs');
 }

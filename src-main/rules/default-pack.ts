@@ -21,7 +21,10 @@ export type DefaultRuleKey =
   | 'filesystem_filling_up'
   | 'high_temperature'
   | 'clock_skew'
-  | 'scrape_errors';
+  | 'scrape_errors'
+  | 'probe_failing'
+  | 'certificate_expiring'
+  | 'probe_slow';
 
 const MIN = 60_000;
 
@@ -39,6 +42,11 @@ export const DEFAULT_PACK_SETTINGS: DefaultPackSettings = {
   high_temperature: { enabled: true, warn: 80, critical: 90, forMs: 5 * MIN },
   clock_skew: { enabled: true, warn: 0.5, critical: 5, forMs: 10 * MIN },
   scrape_errors: { enabled: true, warn: 10, critical: 50, forMs: 15 * MIN },
+  // Probes (src-main/probe): a check failing 2 min; a certificate within 14 / 3 days of its expiry; a check
+  // taking over 2 s (warning) or 5 s (critical) on average for 10 min.
+  probe_failing: { enabled: true, critical: 1, forMs: 2 * MIN },
+  certificate_expiring: { enabled: true, warn: 14, critical: 3, forMs: 0 },
+  probe_slow: { enabled: true, warn: 2, critical: 5, forMs: 10 * MIN },
 };
 
 const FS = 'fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs|fuse.*",mountpoint!~"/(run|dev|sys|proc)($|/).*"';
@@ -108,6 +116,26 @@ const DEFAULT_RULES: Record<
     expr: '100 * (1 - avg_over_time(up[15m])) and up == 1',
     op: '>',
     summary: '{{ $value | printf "%.0f" }}% of scrapes of {{ $labels.instance }} failed in 15 min',
+  },
+  probe_failing: {
+    name: 'ProbeFailing',
+    // probe_success is 1 or 0 (blackbox_exporter's series); `1 - probe_success >= 1` fires on a failure.
+    expr: '1 - probe_success',
+    op: '>=',
+    summary: 'Check {{ $labels.instance }} (job {{ $labels.job }}) is failing',
+  },
+  certificate_expiring: {
+    name: 'CertificateExpiring',
+    // Days left on the earliest-expiring certificate the target presents.
+    expr: '(probe_ssl_earliest_cert_expiry - time()) / 86400',
+    op: '<',
+    summary: 'The certificate of {{ $labels.instance }} expires in {{ $value | printf "%.1f" }} days',
+  },
+  probe_slow: {
+    name: 'ProbeSlow',
+    expr: 'avg_over_time(probe_duration_seconds[5m]) and probe_success == 1',
+    op: '>',
+    summary: 'Check {{ $labels.instance }} takes {{ $value | humanizeDuration }} on average',
   },
 };
 
