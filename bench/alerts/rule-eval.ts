@@ -1,14 +1,25 @@
-// bench/alerts/rule-eval.ts: evaluation time of 200 alerting rules over 50 simulated hosts, per cycle, on
-// the DuckDB store (target: ≤ 200 ms per cycle). Figures are noisy on a shared machine; run it alone.
-//   node --import tsx bench/alerts/rule-eval.ts [--hosts 50] [--rules 200] [--cycles 5]
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// bench/alerts/rule-eval.ts: time of one evaluation cycle of ~200 rules (the default pack, a recording group
+// and generated threshold rules, bench-rules.ts) over 50 simulated node_exporter hosts of ~1000 series each
+// (test/fixtures/fleet), on the DuckDB store with recent head data; target ≤ 200 ms per cycle.
+// Each cycle first appends one scrape of every host (not timed), then evaluates every group at that time.
+// A/B in one run: cycles alternate between the manager as wired in the appliance (per-cycle select cache,
+// `engineFor`) and one querying the store for every selector; wall and CPU time per cycle, p50 and p95.
+//   node --import tsx bench/alerts/rule-eval.ts [--hosts 50] [--series 1000] [--rules 200] [--cycles 20]
+//     [--history 90]     (steps of 10 s written before the first cycle)  [--ab 0]  (cached manager only)
+//     [--profile 1]      (CPU profile of the cycles after the first to /tmp/rule-eval.cpuprofile; summarise
+//                         with bench/ingest/cpuprofile-summary.ts)
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '../../src-main/promql/engine';
 import { openDuckDBStorage } from '../../src-main/storage/duckdb/index';
+import type { Storage } from '../../src-main/storage/api';
 import { createRuleManager } from '../../src-main/rules/manager';
-import { defaultPackRules } from '../../src-main/rules/default-pack';
-import { thresholdGroup, type ThresholdRule } from '../../src-main/rules/threshold';
+import { buildHostModel } from '../../test/fixtures/fleet/index';
+import type { HostModel } from '../../test/fixtures/fleet/host-model';
+import { benchGroups } from './bench-rules';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -16,94 +27,169 @@ function arg(name: string, dflt: number): number {
 }
 
 const HOSTS = arg('hosts', 50);
+const SERIES = arg('series', 1000);
 const RULES = arg('rules', 200);
-const CYCLES = arg('cycles', 5);
+const CYCLES = arg('cycles', 20);
+const HISTORY = arg('history', 90);
+/** AB 0 runs only the cached manager; PROFILE 1 writes a CPU profile of the cycles after the first. */
+const AB = arg('ab', 1);
+const PROFILE = arg('profile', 0);
 const STEP = 10_000;
-const HISTORY = 60; // 10 minutes of samples before the first evaluation
+
+/** Fleet is the simulated hosts with each series' labels parsed once and its storage ref cached. */
+interface FleetSeries {
+  host: HostModel;
+  series: {
+    labels: Record<string, string>;
+    ref: number;
+    s: { value: number; advanceTo(ms: number): void };
+  }[];
+}
+
+function parseLabels(name: string, text: string): Record<string, string> {
+  const labels: Record<string, string> = { __name__: name };
+  for (const m of text.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
+    labels[m[1]!] = m[2]!.replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1');
+  return labels;
+}
+
+function buildFleet(anchor: number): FleetSeries[] {
+  return Array.from({ length: HOSTS }, (_, index) => {
+    const host = buildHostModel({
+      seed: 1,
+      index,
+      seriesPerHost: SERIES,
+      anchorMs: anchor,
+      extraLabels: (n) => ({ instance: `${n}:9100`, job: 'node' }),
+    });
+    const series: FleetSeries['series'] = host.families.flatMap((f) =>
+      f.series.map((s) => ({ labels: parseLabels(s.sampleName, s.labelText), ref: 0, s })),
+    );
+    // The scrape's own series: up (a few hosts down late in the history) and scrape_duration_seconds.
+    const base = { instance: `${host.nodename}:9100`, job: 'node' };
+    for (const name of ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'])
+      series.push({ labels: { __name__: name, ...base }, ref: 0, s: { value: 1, advanceTo: () => {} } });
+    return { host, series };
+  });
+}
+
+/** scrape appends every host's series at t, as one commit per host (one scrape each). */
+async function scrape(storage: Storage, fleet: FleetSeries[], t: number, step: number): Promise<void> {
+  for (const [h, f] of fleet.entries()) {
+    const app = storage.appender();
+    for (const x of f.series) {
+      x.s.advanceTo(t);
+      let v = x.s.value;
+      if (x.labels.__name__ === 'up') v = h % 17 === 0 && step > HISTORY / 2 ? 0 : 1;
+      x.ref = app.append(x.ref, x.labels, t, v);
+    }
+    await app.commit();
+  }
+}
+
+/** mainThreadCpuMs is the main thread's user + system time (/proc, 10 ms ticks): without DuckDB's threads. */
+function mainThreadCpuMs(): number {
+  const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+}
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'vigie-bench-alerts-'));
   const storage = await openDuckDBStorage({ dir });
   try {
-    const t0 = Math.floor(Date.now() / STEP) * STEP - HISTORY * STEP;
-    // Per host: 4 CPUs × 2 modes, memory, 3 filesystems, 2 temperatures, time, up.
-    for (let i = 0; i <= HISTORY + CYCLES; i++) {
-      const app = storage.appender();
-      const t = t0 + i * STEP;
-      for (let h = 0; h < HOSTS; h++) {
-        const instance = `host-${h}:9100`;
-        const base = { instance, job: 'node' };
-        app.append(0, { __name__: 'up', ...base }, t, h % 17 === 0 && i > 30 ? 0 : 1);
-        for (let c = 0; c < 4; c++)
-          for (const mode of ['idle', 'user']) {
-            const rate = mode === 'idle' ? (h % 5 === 0 ? 0.05 : 0.6) : 0.3;
-            app.append(
-              0,
-              { __name__: 'node_cpu_seconds_total', ...base, cpu: String(c), mode },
-              t,
-              i * 10 * rate,
-            );
-          }
-        app.append(0, { __name__: 'node_memory_MemTotal_bytes', ...base }, t, 16e9);
-        app.append(0, { __name__: 'node_memory_MemAvailable_bytes', ...base }, t, h % 7 === 0 ? 0.5e9 : 8e9);
-        for (const mp of ['/', '/home', '/var']) {
-          const fs = { ...base, mountpoint: mp, fstype: 'ext4', device: '/dev/sda' };
-          app.append(0, { __name__: 'node_filesystem_size_bytes', ...fs }, t, 100e9);
-          app.append(
-            0,
-            { __name__: 'node_filesystem_avail_bytes', ...fs },
-            t,
-            50e9 - (h % 3 === 0 ? i * 1e8 : 0),
-          );
-        }
-        for (const sensor of ['temp1', 'temp2'])
-          app.append(
-            0,
-            { __name__: 'node_hwmon_temp_celsius', ...base, chip: 'coretemp', sensor },
-            t,
-            50 + (h % 10) * 4,
-          );
-        app.append(0, { __name__: 'node_time_seconds', ...base }, t, t / 1000 + (h % 11 === 0 ? 2 : 0));
-      }
-      await app.commit();
-    }
-    // 200 rules: the default pack's expressions repeated with shifted thresholds and names.
-    const pack = defaultPackRules();
-    const rules: ThresholdRule[] = [];
-    let compiled = 0;
-    for (let i = 0; compiled < RULES; i++) {
-      const r = pack[i % pack.length]!;
-      rules.push({ ...r, name: `${r.name}_${i}`, forMs: 0 });
-      compiled += Number(r.warn !== undefined) + Number(r.critical !== undefined);
-    }
-    let alerts = 0;
-    const manager = await createRuleManager(
-      {
-        engine: createEngine(storage.querier()),
-        storage,
-        send: (a) => (alerts += a.length),
-        evaluationIntervalMs: STEP,
-        autoRun: false,
-        builtin: () => [thresholdGroup('bench', 'bench', rules)],
-        log: () => {},
-      },
-      [],
-    );
-    const ruleCount = manager.groups()[0]!.rules.length;
-    const times: number[] = [];
-    for (let c = 0; c < CYCLES; c++) {
-      const start = performance.now();
-      await manager.evaluateAt(t0 + (HISTORY + c) * STEP);
-      times.push(performance.now() - start);
-    }
-    await manager.stop();
-    times.sort((a, b) => a - b);
-    const med = times[Math.floor(times.length / 2)]!;
-    console.log(`rule evaluation: ${ruleCount} rules × ${HOSTS} hosts on DuckDB, ${CYCLES} cycles`);
+    const t0 = Math.floor(Date.now() / STEP) * STEP - (HISTORY + CYCLES) * STEP;
+    const fleet = buildFleet(t0);
+    const loadStart = performance.now();
+    for (let i = 0; i < HISTORY; i++) await scrape(storage, fleet, t0 + i * STEP, i);
+    const stats = await storage.stats();
     console.log(
-      `  per cycle: median ${med.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times[times.length - 1]!.toFixed(0)} ms (target ≤ 200 ms)`,
+      `data: ${HOSTS} hosts, ${stats.series} series, ${stats.samples} samples written in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`,
     );
-    console.log(`  active alerts: ${manager.alerts().length}, sent to the notifier: ${alerts}`);
+    const groups = benchGroups(RULES);
+    let sent = 0;
+    const make = (cached: boolean) =>
+      createRuleManager(
+        {
+          engine: createEngine(storage.querier()),
+          ...(cached ? { engineFor: (q) => createEngine(q) } : {}),
+          storage,
+          send: (a) => (sent += a.length),
+          evaluationIntervalMs: STEP,
+          autoRun: false,
+          builtin: () => groups,
+          log: () => {},
+        },
+        [],
+      );
+    const managers = [await make(true), await make(false)];
+    const ruleCount = managers[0]!.groups().reduce((n, g) => n + g.rules.length, 0);
+    const wall: number[][] = [[], []];
+    const cpu: number[][] = [[], []];
+    const main: number[][] = [[], []];
+    const session = new Session();
+    for (let c = 0; c < 2 * CYCLES; c++) {
+      if (c === 2 && PROFILE === 1) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
+      const step = HISTORY + Math.floor(c / 2);
+      const ts = t0 + step * STEP;
+      if (c % 2 === 0) await scrape(storage, fleet, ts, step);
+      const which = c % 2;
+      if (which === 1 && AB === 0) continue;
+      // The manager evaluates half a step later than the scrape so the two never write at the same time.
+      const evalTs = ts + (which === 0 ? 2_000 : 7_000);
+      const c0 = process.cpuUsage();
+      const m0 = mainThreadCpuMs();
+      const w0 = performance.now();
+      await managers[which]!.evaluateAt(evalTs);
+      wall[which]!.push(performance.now() - w0);
+      const dc = process.cpuUsage(c0);
+      cpu[which]!.push((dc.user + dc.system) / 1000);
+      main[which]!.push(mainThreadCpuMs() - m0);
+    }
+    if (PROFILE === 1) {
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile('/tmp/rule-eval.cpuprofile', JSON.stringify(profile));
+      session.disconnect();
+    }
+    const health = managers[0]!.groups().flatMap((g) => g.rules.filter((r) => r.health === 'err'));
+    const active = managers[0]!.alerts().length;
+    const slowest = managers[0]!
+      .groups()
+      .flatMap((g) => g.rules)
+      .sort((a, b) => b.evaluationMs - a.evaluationMs)
+      .slice(0, 5);
+    for (const m of managers) await m.stop();
+    console.log(
+      `rule evaluation: ${ruleCount} rules in ${groups.length} groups × ${HOSTS} hosts, ${CYCLES} cycles each (first cycle included)`,
+    );
+    for (const [i, label] of ['select cache (engineFor)', 'no cache (engine)'].entries())
+      if (wall[i]!.length > 0)
+        console.log(
+          `  ${label.padEnd(26)} wall p50 ${pct(wall[i]!, 0.5).toFixed(0)} ms, p95 ${pct(wall[i]!, 0.95).toFixed(0)} ms; ` +
+            `CPU p50 ${pct(cpu[i]!, 0.5).toFixed(0)} ms, p95 ${pct(cpu[i]!, 0.95).toFixed(0)} ms ` +
+            `(main thread p50 ${pct(main[i]!, 0.5).toFixed(0)} ms, p95 ${pct(main[i]!, 0.95).toFixed(0)} ms) (target ≤ 200 ms)`,
+        );
+    console.log(
+      `  active alerts: ${active}, sent to the notifier: ${sent}, rules in error: ${health.length}`,
+    );
+    for (const r of health.slice(0, 5)) console.log(`    ${r.name}: ${r.lastError}`);
+    console.log('  slowest rules in the last cached cycle:');
+    for (const r of slowest)
+      console.log(`    ${r.evaluationMs.toFixed(1).padStart(7)} ms  ${r.query.slice(0, 110)}`);
+    console.log(
+      `  load average at the end: ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     await storage.close();
     await rm(dir, { recursive: true, force: true });

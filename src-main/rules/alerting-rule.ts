@@ -2,7 +2,7 @@ import { labelsKey, METRIC_NAME, type Labels } from '../common/labels';
 import type { InstantSample } from '../promql/api';
 import type { ActiveAlert, NotifierAlert, RuleHealth } from './api';
 import type { RuleDef } from './rule-file';
-import { CompiledTemplate, type TemplateData } from './template';
+import { CompiledTemplate, type TemplateData, type TemplateQuery } from './template';
 
 /** RESOLVED_RETENTION_MS keeps a resolved alert around (and re-sent as resolved) for 15 min, as Prometheus. */
 export const RESOLVED_RETENTION_MS = 15 * 60_000;
@@ -11,6 +11,8 @@ export const RESOLVED_RETENTION_MS = 15 * 60_000;
 export interface AlertContext {
   externalLabels: Labels;
   externalURL: string;
+  /** query runs a template's `query` at the evaluation time; without it `query` renders an error text. */
+  query?: TemplateQuery;
 }
 
 /**
@@ -27,6 +29,8 @@ export class AlertingRule {
   evaluationMs = 0;
   private readonly labelTemplates: [string, CompiledTemplate][];
   private readonly annotationTemplates: [string, CompiledTemplate][];
+  /** usesQuery: some template calls `query`, so expansion awaits queries. */
+  private readonly usesQuery: boolean;
 
   constructor(readonly def: RuleDef) {
     const name = `__alert_${def.name}`;
@@ -35,13 +39,25 @@ export class AlertingRule {
       k,
       CompiledTemplate.compile(name, v),
     ]);
+    this.usesQuery = [...this.labelTemplates, ...this.annotationTemplates].some(([, t]) => t.usesQuery);
+  }
+
+  private expand(t: CompiledTemplate, data: TemplateData, ctx: AlertContext): string | Promise<string> {
+    if (!this.usesQuery || !t.usesQuery) return t.expand(data);
+    const q = ctx.query;
+    return q !== undefined ? t.expandAsync(data, q) : t.expand(data);
   }
 
   /**
    * eval advances the state machine with one evaluation's result at time ts and returns the ALERTS and
    * ALERTS_FOR_STATE samples to write. Throws when the result breaks the group's limit or has duplicates.
    */
-  eval(result: InstantSample[], ts: number, ctx: AlertContext, limit: number): InstantSample[] {
+  async eval(
+    result: InstantSample[],
+    ts: number,
+    ctx: AlertContext,
+    limit: number,
+  ): Promise<InstantSample[]> {
     const seen = new Set<string>();
     for (const s of result) {
       const base: Record<string, string> = {};
@@ -54,13 +70,13 @@ export class AlertingRule {
       };
       const labels: Record<string, string> = { ...base };
       for (const [k, t] of this.labelTemplates) {
-        const v = t.expand(data);
+        const v = await this.expand(t, data, ctx);
         if (v === '') delete labels[k];
         else labels[k] = v;
       }
       labels.alertname = this.def.name;
       const annotations: Record<string, string> = {};
-      for (const [k, t] of this.annotationTemplates) annotations[k] = t.expand(data);
+      for (const [k, t] of this.annotationTemplates) annotations[k] = await this.expand(t, data, ctx);
       const key = labelsKey(labels);
       if (seen.has(key))
         throw new Error('vector contains metrics with the same labelset after applying alert labels');

@@ -31,6 +31,8 @@ async function setup(
     createRuleManager(
       {
         engine,
+        // Rules read through the window cache, as wired in the appliance.
+        engineFor: (q) => createEngine(q),
         storage,
         send: (a) => sent.push(a),
         evaluationIntervalMs: 10 * S,
@@ -166,4 +168,34 @@ test('alert state survives a restart and a reload: no second pending period, no 
   await writeFile(h.file, 'groups: [ {name: x, rules: [ {alert: A} ] } ]');
   await assert.rejects(m2.update([h.file]), /field 'expr' must be set/);
   assert.equal(m2.groups()[0]!.name, 'g', 'a bad file keeps the running groups');
+});
+
+test('annotations may call query at the evaluation time; a bad query renders an error, the group goes on', async (t) => {
+  const h = await setup(
+    t,
+    `groups:
+  - name: g
+    rules:
+      - alert: HostDown
+        expr: up == 0
+        annotations:
+          others: '{{ with query "count(up == 1)" }}{{ . | first | value }}{{ else }}none{{ end }} up'
+          bad: '{{ query "rate(" }}'
+      - record: up:count
+        expr: count(up)
+`,
+    [
+      ...upSeries,
+      [{ __name__: 'up', instance: 'b', job: 'node' }, Array.from({ length: 30 }, (_, i) => [i * 10 * S, 1])],
+    ],
+  );
+  const m = await h.start();
+  t.after(() => m.stop());
+  await m.evaluateAt(60 * S);
+  const [a] = m.alerts();
+  assert.equal(a!.state, 'firing');
+  assert.equal(a!.annotations.others, '1 up');
+  assert.match(a!.annotations.bad!, /^<error expanding template: error executing query "rate\(": /);
+  assert.equal(m.groups()[0]!.rules[0]!.health, 'ok');
+  assert.deepEqual(await h.query('up:count', 60 * S), [['', 2]], 'the next rule still ran');
 });

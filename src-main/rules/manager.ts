@@ -1,17 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { labelsKey, type Labels } from '../common/labels';
 import type { Engine } from '../promql/api';
-import type { Storage } from '../storage/api';
+import type { Querier, Storage } from '../storage/api';
 import type { ActiveAlert, AlertSink, GroupStatus, RuleManager } from './api';
 import { AlertingRule } from './alerting-rule';
 import { parseRuleFile, RuleFileError, type GroupDef, type RuleProblem } from './rule-file';
 import { RuleGroup, type GroupContext } from './rule-group';
 import type { AlertStateFile, PersistedAlerts } from './state-file';
+import { WindowCache, type WindowCacheOptions } from './window-cache';
 
 /** RuleManagerOptions wire the manager to the engine, the store and the notifier. */
 export interface RuleManagerOptions {
   engine: Engine;
+  /**
+   * engineFor builds an engine over a given Querier (createEngine with the configured options). With it,
+   * each group evaluation selects each metric once and answers its rules from that (rules/select-cache.ts).
+   */
+  engineFor?: (querier: Querier) => Engine;
   storage: Storage;
+  /** windowCache bounds the recent samples kept for rules (with engineFor); see rules/window-cache.ts. */
+  windowCache?: WindowCacheOptions;
   send: AlertSink;
   /** evaluationIntervalMs is the default of groups without `interval`. */
   evaluationIntervalMs: number;
@@ -42,6 +50,9 @@ export async function createRuleManager(
   const now = o.now ?? Date.now;
   const ctx: GroupContext = {
     engine: o.engine,
+    ...(o.engineFor !== undefined
+      ? { engineFor: o.engineFor, windows: new WindowCache(o.storage.querier(), o.windowCache) }
+      : {}),
     storage: o.storage,
     externalLabels: o.externalLabels ?? {},
     externalURL: o.externalURL ?? '',
@@ -64,6 +75,7 @@ export async function createRuleManager(
 
   const evalGroup = async (g: RuleGroup, ts: number): Promise<void> => {
     await g.evaluate(ts, ctx);
+    ctx.windows?.sweep(ts);
     await save();
   };
 
@@ -135,7 +147,10 @@ export async function createRuleManager(
         ),
       ),
     evaluateAt: async (ts: number): Promise<void> => {
-      for (const g of groups) await evalGroup(g, ts);
+      // Groups are independent (as in Prometheus): their queries overlap while one awaits the store.
+      await Promise.all(groups.map((g) => g.evaluate(ts, ctx)));
+      ctx.windows?.sweep(ts);
+      await save();
     },
     stop: async (): Promise<void> => {
       stopped = true;

@@ -1,10 +1,13 @@
 import { labelsKey, METRIC_NAME, type Labels } from '../common/labels';
 import { STALE_NAN } from '../common/sample';
 import type { Engine, InstantSample } from '../promql/api';
-import type { Storage } from '../storage/api';
+import type { Querier, SeriesRef, Storage } from '../storage/api';
 import type { GroupStatus, NotifierAlert, RuleStatus } from './api';
 import { AlertingRule, type AlertContext } from './alerting-rule';
+import type { TemplateSample } from './template';
 import type { GroupDef, RuleDef } from './rule-file';
+import { CycleQuerier } from './select-cache';
+import type { WindowCache } from './window-cache';
 
 /** RecordingRule holds one recording rule's last outcome. */
 export class RecordingRule {
@@ -37,9 +40,22 @@ export class RecordingRule {
 
 export type Rule = AlertingRule | RecordingRule;
 
+/** Written is a series a rule wrote, with the ref storage gave it. */
+interface Written {
+  labels: Labels;
+  ref: SeriesRef;
+}
+
 /** GroupContext is what a group needs from its manager. */
 export interface GroupContext extends AlertContext {
   engine: Engine;
+  /**
+   * engineFor builds an engine over another Querier; with it (and windows) each group evaluation reads
+   * through a CycleQuerier over the shared WindowCache. Without it every rule queries `engine`.
+   */
+  engineFor?: (querier: Querier) => Engine;
+  /** windows is the recent samples of the metrics rules read, shared by the groups (with engineFor). */
+  windows?: WindowCache;
   storage: Storage;
   /** resendDelayMs is how often a firing alert is re-sent to the notifier (Prometheus: 1m). */
   resendDelayMs: number;
@@ -56,7 +72,10 @@ export class RuleGroup {
   readonly rules: Rule[];
   lastEvaluation = 0;
   evaluationMs = 0;
-  private previous: Map<string, Labels>[];
+  /** previous holds, per rule, the series written last cycle with their storage refs (for staleness). */
+  private previous: Map<string, Written>[];
+  /** written are the metric names this group's rules write. */
+  private readonly written: ReadonlySet<string>;
 
   constructor(
     readonly def: GroupDef,
@@ -64,6 +83,11 @@ export class RuleGroup {
   ) {
     this.rules = def.rules.map((r) => (r.kind === 'alert' ? new AlertingRule(r) : new RecordingRule(r)));
     this.previous = this.rules.map(() => new Map());
+    const written = new Set<string>();
+    for (const r of def.rules)
+      if (r.kind === 'alert') written.add('ALERTS').add('ALERTS_FOR_STATE');
+      else written.add(r.name);
+    this.written = written;
   }
 
   /** key identifies the group across reloads: file and name. */
@@ -74,19 +98,25 @@ export class RuleGroup {
   /** evaluate runs every rule at ts; a failing rule is marked unhealthy and the others still run. */
   async evaluate(ts: number, ctx: GroupContext): Promise<void> {
     const start = performance.now();
+    const engine =
+      ctx.engineFor !== undefined && ctx.windows !== undefined
+        ? ctx.engineFor(new CycleQuerier(ctx.storage.querier(), ctx.windows, this.written))
+        : ctx.engine;
+    // Templates' `query` runs at the evaluation time, over the same engine as the rules.
+    const actx: AlertContext = { ...ctx, query: (expr) => templateQuery(engine, expr, ts) };
     for (let i = 0; i < this.rules.length; i++) {
       const rule = this.rules[i]!;
       const t0 = performance.now();
       let samples: InstantSample[] = [];
       try {
-        const res = await ctx.engine.instantQuery(rule.def.expr, ts);
+        const res = await engine.instantQuery(rule.def.expr, ts);
         let vector: InstantSample[];
         if (res.value.type === 'vector') vector = res.value.samples;
         else if (res.value.type === 'scalar') vector = [{ labels: {}, t: ts, v: res.value.v }];
         else throw new Error('rule result is not a vector or scalar');
         samples =
           rule instanceof AlertingRule
-            ? rule.eval(vector, ts, ctx, this.def.limit)
+            ? await rule.eval(vector, ts, actx, this.def.limit)
             : rule.eval(vector, ts, this.def.limit);
         rule.health = 'ok';
         rule.lastError = '';
@@ -107,23 +137,29 @@ export class RuleGroup {
     this.evaluationMs = performance.now() - start;
   }
 
-  /** write appends a rule's samples plus staleness markers for its series that disappeared. */
+  /**
+   * write appends a rule's samples plus staleness markers for its series that disappeared; a series
+   * written last cycle is appended by its SeriesRef, so storage skips hashing its labels again.
+   */
   private async write(i: number, samples: InstantSample[], ts: number, ctx: GroupContext): Promise<void> {
-    const now = new Map<string, Labels>();
+    const prev = this.previous[i]!;
+    const now = new Map<string, Written>();
     const app = ctx.storage.appender();
     let refused = 0;
-    const add = (labels: Labels, v: number): void => {
+    const add = (labels: Labels, ref: SeriesRef, v: number): SeriesRef => {
       try {
-        app.append(0, labels, ts, v);
+        return app.append(ref, labels, ts, v);
       } catch {
         refused++;
+        return 0;
       }
     };
     for (const s of samples) {
-      now.set(labelsKey(s.labels), s.labels);
-      add(s.labels, s.v);
+      const key = labelsKey(s.labels);
+      const ref = add(s.labels, prev.get(key)?.ref ?? 0, s.v);
+      now.set(key, { labels: s.labels, ref });
     }
-    for (const [k, labels] of this.previous[i]!) if (!now.has(k)) add(labels, STALE_NAN);
+    for (const [k, w] of prev) if (!now.has(k)) add(w.labels, w.ref, STALE_NAN);
     this.previous[i] = now;
     try {
       await app.commit();
@@ -165,4 +201,12 @@ export class RuleGroup {
       })),
     };
   }
+}
+
+/** templateQuery runs a template's `query`: a vector's samples, a scalar as one sample without labels. */
+async function templateQuery(engine: Engine, expr: string, ts: number): Promise<TemplateSample[]> {
+  const r = await engine.instantQuery(expr, ts);
+  if (r.value.type === 'vector') return r.value.samples.map((s) => ({ Labels: s.labels, Value: s.v }));
+  if (r.value.type === 'scalar') return [{ Labels: {}, Value: r.value.v }];
+  throw new Error(`query result is a ${r.value.type}, not a vector or a scalar`);
 }

@@ -1,5 +1,44 @@
 import { goFloat } from './go-format';
 
+/** QUERY_FUNCS are the functions that need the render's context (query results, the external URL). */
+export const QUERY_FUNCS = ['query', 'externalURL', 'pathPrefix'] as const;
+
+/** Sample is a `query` result element as templates see it. */
+interface Sample {
+  Labels: Record<string, string>;
+  Value: number;
+}
+
+function sample(x: unknown, fn: string): Sample {
+  if (x !== null && typeof x === 'object' && 'Labels' in x && 'Value' in x) return x as Sample;
+  throw new Error(`${fn}: argument is not a query result sample`);
+}
+
+function samples(x: unknown, fn: string): Sample[] {
+  if (Array.isArray(x)) return x.map((e) => sample(e, fn));
+  throw new Error(`${fn}: argument is not a query result`);
+}
+
+/** RESULT_FUNCS are Prometheus's helpers over `query` results (template.go). */
+const RESULT_FUNCS: Readonly<Record<string, (...args: unknown[]) => unknown>> = {
+  first: (v) => {
+    const xs = samples(v, 'first');
+    if (xs.length === 0) throw new Error('first() called on vector with no elements');
+    return xs[0];
+  },
+  label: (name, s) => sample(s, 'label').Labels[String(name)] ?? '',
+  value: (s) => sample(s, 'value').Value,
+  strvalue: (s) => sample(s, 'strvalue').Labels.__value__ ?? '',
+  sortByLabel: (name, v) => {
+    const n = String(name);
+    return [...samples(v, 'sortByLabel')].sort((a, b) => {
+      const x = a.Labels[n] ?? '';
+      const y = b.Labels[n] ?? '';
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  },
+};
+
 /**
  * TEMPLATE_FUNCS are Prometheus's template functions (template.go) that need no query engine. Numbers may
  * arrive as strings (`"42" | humanize`), converted as Prometheus's convertToFloat does.
@@ -94,6 +133,7 @@ export const TEMPLATE_FUNCS: Readonly<Record<string, (...args: unknown[]) => unk
     const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 }[m[2]!]!;
     return Number(m[1]) * unit;
   },
+  ...RESULT_FUNCS,
 };
 
 function toFloat(x: unknown): number {

@@ -78,3 +78,53 @@ test('goFloat and goSprintf follow Go formatting', () => {
   assert.equal(goSprintf('%5.1f|%-4s|%03d', [3.14159, 'ab', 7]), '  3.1|ab  |007');
   assert.equal(goSprintf('%q %v', ['x', 2.5]), '"x" 2.5');
 });
+
+test('query and its helpers render query results, also when one query depends on another', async () => {
+  const results: Record<string, { Labels: Record<string, string>; Value: number }[]> = {
+    up: [
+      { Labels: { __name__: 'up', instance: 'b:9100' }, Value: 0 },
+      { Labels: { __name__: 'up', instance: 'a:9100' }, Value: 1 },
+    ],
+    'node_load1{instance="b:9100"}': [{ Labels: { instance: 'b:9100' }, Value: 2.5 }],
+  };
+  const asked: string[] = [];
+  const query = async (e: string) => {
+    asked.push(e);
+    if (e === 'bad(') throw new Error('parse error at char 5');
+    return results[e] ?? [];
+  };
+  const run = (t: string) => CompiledTemplate.compile('t', t).expandAsync(data, query);
+  assert.equal(await run('{{ with query "up" }}{{ . | first | value }}{{ end }}'), '0');
+  assert.equal(
+    await run('{{ range query "up" | sortByLabel "instance" }}{{ .Labels.instance }}={{ .Value }} {{ end }}'),
+    'a:9100=1 b:9100=0 ',
+  );
+  assert.equal(await run('{{ query "up" | first | label "instance" | stripPort }}'), 'b');
+  // The second query's text comes from the first one's result: rendered in two rounds.
+  asked.length = 0;
+  assert.equal(
+    await run(
+      '{{ $i := query "up" | first | label "instance" }}load {{ printf "node_load1{instance=%q}" $i | query | first | value }}',
+    ),
+    'load 2.5',
+  );
+  assert.deepEqual(asked, ['up', 'node_load1{instance="b:9100"}']);
+  assert.equal(await run('{{ with query "nothing" }}{{ . | first | value }}{{ else }}none{{ end }}'), 'none');
+  assert.match(await run('{{ query "nothing" | first }}'), /^<error expanding template: .*no elements/);
+  assert.match(
+    await run('x {{ query "bad(" }}'),
+    /^<error expanding template: error executing query "bad\(": parse error/,
+  );
+  // Without a query function (e.g. a plain expand), query renders an error, never throws.
+  assert.match(CompiledTemplate.compile('t', '{{ query "up" }}').expand(data), /^<error expanding template/);
+  assert.equal(CompiledTemplate.compile('t', '{{ $labels.job }}').usesQuery, false);
+});
+
+test('externalURL, pathPrefix, args and match', () => {
+  const d = { ...data, externalURL: 'http://lab.local:9090/vigie' };
+  const ex = (t: string) => CompiledTemplate.compile('t', t).expand(d);
+  assert.equal(ex('{{ externalURL }}{{ pathPrefix }}'), 'http://lab.local:9090/vigie/vigie');
+  assert.equal(ex('{{ with args 1 "x" }}{{ .arg0 }}{{ .arg1 }}{{ end }}'), '1x');
+  assert.equal(ex('{{ if match "^web" $labels.instance }}web{{ end }}'), 'web');
+  assert.equal(ex('{{ "<b>" | safeHtml }}'), '<b>');
+});

@@ -1,7 +1,7 @@
 import type { Labels } from '../common/labels';
 import { goFloat, goSprintf, goString } from './go-format';
 import { parseTemplate, type Operand, type Pipeline, type TemplateNode } from './template-parse';
-import { TEMPLATE_FUNCS } from './template-funcs';
+import { QUERY_FUNCS, TEMPLATE_FUNCS } from './template-funcs';
 
 export { TemplateSyntaxError } from './template-parse';
 
@@ -35,14 +35,38 @@ const FUNC_NAMES: ReadonlySet<string> = new Set([
   'and',
   'or',
   'not',
+  ...QUERY_FUNCS,
 ]);
+
+/** TemplateSample is one element of a `query` result, as Prometheus templates see it (.Labels, .Value). */
+export interface TemplateSample {
+  Labels: Labels;
+  Value: number;
+}
+
+/** TemplateQuery runs a PromQL query for a template (at the rule's evaluation time). */
+export type TemplateQuery = (expr: string) => Promise<TemplateSample[]>;
+
+/** TEMPLATE_QUERY_ROUNDS bounds the render passes of a template whose queries depend on earlier ones. */
+export const TEMPLATE_QUERY_ROUNDS = 8;
+
+/** Env is what a render reads besides its variables: the data and the query results known so far. */
+interface Env {
+  data: TemplateData;
+  query: (expr: string) => TemplateSample[];
+}
 
 /** CompiledTemplate is a parsed template, checked once at load and expanded at every evaluation. */
 export class CompiledTemplate {
+  /** usesQuery tells that the template calls `query`, so it must be expanded with expandAsync. */
+  readonly usesQuery: boolean;
+
   private constructor(
     readonly name: string,
     private readonly nodes: TemplateNode[],
-  ) {}
+  ) {
+    this.usesQuery = callsFunc(nodes, 'query');
+  }
 
   /** compile parses a template; a syntax error throws TemplateSyntaxError (reported at rule load). */
   static compile(name: string, text: string): CompiledTemplate {
@@ -50,10 +74,56 @@ export class CompiledTemplate {
   }
 
   /**
+   * expandAsync renders a template that may call `query`. Rendering stays synchronous: a pass that meets
+   * a query not run yet records it (and sees an empty result); the queries are run, and the template is
+   * rendered again, until a pass needs no new query (at most `rounds` passes). A failed query renders
+   * Prometheus's `<error expanding template: error executing query …>` text.
+   */
+  async expandAsync(
+    data: TemplateData,
+    query: TemplateQuery,
+    rounds = TEMPLATE_QUERY_ROUNDS,
+  ): Promise<string> {
+    if (!this.usesQuery) return this.expand(data);
+    const known = new Map<string, TemplateSample[] | Error>();
+    for (let pass = 0; pass < rounds; pass++) {
+      const missing = new Set<string>();
+      const out = this.render(data, (expr) => {
+        const r = known.get(expr);
+        if (r === undefined) {
+          missing.add(expr);
+          return [];
+        }
+        if (r instanceof Error) throw r;
+        return r;
+      });
+      if (missing.size === 0) return out;
+      await Promise.all(
+        [...missing].map(async (expr) => {
+          try {
+            known.set(expr, await query(expr));
+          } catch (e) {
+            const msg = e instanceof Error ? e.message : String(e);
+            known.set(expr, new Error(`error executing query ${JSON.stringify(expr)}: ${msg}`));
+          }
+        }),
+      );
+    }
+    return `<error expanding template: more than ${rounds} rounds of dependent queries>`;
+  }
+
+  /**
    * expand renders the template. A failure while running (a bad function argument) gives Prometheus's
    * `<error expanding template: …>` text instead of throwing, so one bad annotation never stops a group.
    */
   expand(data: TemplateData): string {
+    return this.render(data, () => {
+      throw new Error('query is not available here');
+    });
+  }
+
+  private render(data: TemplateData, query: Env['query']): string {
+    const env: Env = { data, query };
     const vars = new Map<string, unknown>([
       ['', dataObject(data)],
       ['labels', data.labels],
@@ -63,7 +133,7 @@ export class CompiledTemplate {
     ]);
     try {
       const out: string[] = [];
-      run(this.nodes, dataObject(data), [vars], out, this.name);
+      run(this.nodes, dataObject(data), [vars], out, env);
       return out.join('');
     } catch (e) {
       return `<error expanding template: ${e instanceof Error ? e.message : String(e)}>`;
@@ -79,9 +149,9 @@ function dataObject(d: TemplateData): Record<string, unknown> {
 
 type Scope = Map<string, unknown>[];
 
-function lookupVar(scopes: Scope, name: string, tmpl: string): unknown {
+function lookupVar(scopes: Scope, name: string): unknown {
   for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i]!.has(name)) return scopes[i]!.get(name);
-  throw new Error(`template: ${tmpl}: undefined variable "$${name}"`);
+  throw new Error(`undefined variable "$${name}"`);
 }
 
 function field(v: unknown, f: string): unknown {
@@ -100,28 +170,28 @@ function truthy(v: unknown): boolean {
   return true;
 }
 
-function run(nodes: TemplateNode[], dot: unknown, scopes: Scope, out: string[], tmpl: string): void {
+function run(nodes: TemplateNode[], dot: unknown, scopes: Scope, out: string[], env: Env): void {
   for (const n of nodes) {
     switch (n.kind) {
       case 'text':
         out.push(n.text);
         break;
       case 'output': {
-        const v = pipe(n.pipe, dot, scopes, tmpl);
+        const v = pipe(n.pipe, dot, scopes, env);
         if (n.pipe.decl === undefined) out.push(goString(v));
         break;
       }
       case 'if':
       case 'with': {
-        const v = pipe(n.pipe, dot, scopes, tmpl);
+        const v = pipe(n.pipe, dot, scopes, env);
         scopes.push(new Map());
-        if (truthy(v)) run(n.then, n.kind === 'with' ? v : dot, scopes, out, tmpl);
-        else run(n.else, dot, scopes, out, tmpl);
+        if (truthy(v)) run(n.then, n.kind === 'with' ? v : dot, scopes, out, env);
+        else run(n.else, dot, scopes, out, env);
         scopes.pop();
         break;
       }
       case 'range': {
-        const v = pipe(n.pipe, dot, scopes, tmpl);
+        const v = pipe(n.pipe, dot, scopes, env);
         const entries: [unknown, unknown][] = Array.isArray(v)
           ? v.map((e, i) => [i, e])
           : v !== null && typeof v === 'object'
@@ -129,13 +199,13 @@ function run(nodes: TemplateNode[], dot: unknown, scopes: Scope, out: string[], 
                 .sort()
                 .map((k) => [k, (v as Record<string, unknown>)[k]])
             : [];
-        if (entries.length === 0) run(n.else, dot, scopes, out, tmpl);
+        if (entries.length === 0) run(n.else, dot, scopes, out, env);
         for (const [k, e] of entries) {
           const s = new Map<string, unknown>();
           if (n.key !== undefined) s.set(n.key, k);
           if (n.elem !== undefined) s.set(n.elem, e);
           scopes.push(s);
-          run(n.body, e, scopes, out, tmpl);
+          run(n.body, e, scopes, out, env);
           scopes.pop();
         }
         break;
@@ -144,11 +214,11 @@ function run(nodes: TemplateNode[], dot: unknown, scopes: Scope, out: string[], 
   }
 }
 
-function pipe(p: Pipeline, dot: unknown, scopes: Scope, tmpl: string): unknown {
+function pipe(p: Pipeline, dot: unknown, scopes: Scope, env: Env): unknown {
   let prev: unknown;
   let hasPrev = false;
   for (const cmd of p.cmds) {
-    prev = command(cmd, dot, scopes, tmpl, hasPrev ? [prev] : []);
+    prev = command(cmd, dot, scopes, env, hasPrev ? [prev] : []);
     hasPrev = true;
   }
   if (p.decl !== undefined) {
@@ -165,30 +235,30 @@ function pipe(p: Pipeline, dot: unknown, scopes: Scope, tmpl: string): unknown {
   return prev;
 }
 
-function operand(o: Operand, dot: unknown, scopes: Scope, tmpl: string): unknown {
+function operand(o: Operand, dot: unknown, scopes: Scope, env: Env): unknown {
   switch (o.kind) {
     case 'lit':
       return o.value;
     case 'var':
-      return o.fields.reduce(field, lookupVar(scopes, o.name, tmpl));
+      return o.fields.reduce(field, lookupVar(scopes, o.name));
     case 'field':
       return o.fields.reduce(field, dot);
     case 'pipe':
-      return o.fields.reduce(field, pipe(o.pipe, dot, scopes, tmpl));
+      return o.fields.reduce(field, pipe(o.pipe, dot, scopes, env));
     case 'func':
-      return call(o.name, []);
+      return call(o.name, [], env);
   }
 }
 
-function command(cmd: Operand[], dot: unknown, scopes: Scope, tmpl: string, piped: unknown[]): unknown {
+function command(cmd: Operand[], dot: unknown, scopes: Scope, env: Env, piped: unknown[]): unknown {
   const head = cmd[0]!;
   if (head.kind === 'func') {
-    const args = cmd.slice(1).map((a) => operand(a, dot, scopes, tmpl));
-    return call(head.name, [...args, ...piped]);
+    const args = cmd.slice(1).map((a) => operand(a, dot, scopes, env));
+    return call(head.name, [...args, ...piped], env);
   }
   if (cmd.length > 1 || piped.length > 0)
     throw new Error(`can't give argument to non-function ${describeOperand(head)}`);
-  return operand(head, dot, scopes, tmpl);
+  return operand(head, dot, scopes, env);
 }
 
 function describeOperand(o: Operand): string {
@@ -201,8 +271,14 @@ function compare(a: unknown, b: unknown): number {
   throw new Error(`incompatible types for comparison`);
 }
 
-function call(name: string, args: unknown[]): unknown {
+function call(name: string, args: unknown[], env: Env): unknown {
   switch (name) {
+    case 'query':
+      return env.query(goString(args[0] ?? ''));
+    case 'externalURL':
+      return env.data.externalURL;
+    case 'pathPrefix':
+      return pathOf(env.data.externalURL);
     case 'printf':
       return goSprintf(goString(args[0] ?? ''), args.slice(1));
     case 'print':
@@ -247,4 +323,35 @@ function call(name: string, args: unknown[]): unknown {
 /** formatValue renders a sample value as `{{ $value }}` does. */
 export function formatValue(v: number): string {
   return goFloat(v);
+}
+
+/** pathOf is the path of the external URL, as Prometheus's `pathPrefix` ("" when there is none). */
+function pathOf(url: string): string {
+  try {
+    const p = new URL(url).pathname;
+    return p === '/' ? '' : p;
+  } catch {
+    return '';
+  }
+}
+
+/** callsFunc tells whether any action of the template calls the function `name`. */
+function callsFunc(nodes: TemplateNode[], name: string): boolean {
+  const inPipe = (p: Pipeline): boolean =>
+    p.cmds.some((cmd) =>
+      cmd.some((o) => (o.kind === 'func' && o.name === name) || (o.kind === 'pipe' && inPipe(o.pipe))),
+    );
+  return nodes.some((n) => {
+    switch (n.kind) {
+      case 'text':
+        return false;
+      case 'output':
+        return inPipe(n.pipe);
+      case 'if':
+      case 'with':
+        return inPipe(n.pipe) || callsFunc(n.then, name) || callsFunc(n.else, name);
+      case 'range':
+        return inPipe(n.pipe) || callsFunc(n.body, name) || callsFunc(n.else, name);
+    }
+  });
 }
