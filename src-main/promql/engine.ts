@@ -28,6 +28,28 @@ export interface EngineOptions {
   subqueryStepMs?: number;
 }
 
+/** PARSE_CACHE_SIZE bounds the parsed expressions kept by text (a dashboard's and the rules' queries). */
+export const PARSE_CACHE_SIZE = 1024;
+const parseCache = new Map<string, Expr>();
+
+/**
+ * parsedExpr returns the syntax tree of a query text, parsing each text once: rules and dashboards send
+ * the same few hundred texts again every cycle. Trees are never changed by evaluation, so sharing them is
+ * safe; the least recently used text is dropped past PARSE_CACHE_SIZE. Parse errors are not kept.
+ */
+export function parsedExpr(text: string): Expr {
+  let expr = parseCache.get(text);
+  if (expr !== undefined) {
+    parseCache.delete(text);
+    parseCache.set(text, expr);
+    return expr;
+  }
+  expr = parseExpr(text);
+  parseCache.set(text, expr);
+  if (parseCache.size > PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value!);
+  return expr;
+}
+
 /**
  * createEngine builds the PromQL engine over a storage Querier. Each query is parsed and type-checked, every
  * selector's time range is fetched up front through the async Querier, then evaluation runs synchronously
@@ -46,7 +68,7 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
     step: number,
     q: QueryOptions | undefined,
   ): Promise<{ expr: Expr; ctx: EvalContext }> {
-    const expr = parseExpr(text);
+    const expr = parsedExpr(text);
     const ctx: EvalContext = {
       query: text,
       start,
