@@ -81,3 +81,32 @@ export function treeRssBytes(root: number): number {
   for (const s of processTree(root)) bytes += readRssBytes(s.pid);
   return bytes;
 }
+
+/**
+ * threadCpuSeconds maps each thread of a process to its CPU seconds so far, keyed `name#tid` (name from
+ * /proc/PID/task/TID/comm; the main thread is `main`).
+ */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const name =
+        tid === String(pid)
+          ? 'main'
+          : `${readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()}#${tid}`;
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(f[14 - 3]) + Number(f[15 - 3]);
+      out.set(name, (out.get(name) ?? 0) + ticks / clockTicks);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}

@@ -2,7 +2,10 @@ import { METRIC_NAME, type Labels } from '../common/labels';
 import { STALE_NAN } from '../common/sample';
 import { AppendError, type Appender, type MetricMetadata } from '../storage/api';
 import type { ExpositionParser } from './exposition/types';
-import type { ScrapeCache } from './cache';
+import { NO_SLOT, ownString, type ScrapeCache } from './cache';
+
+/** NO_LABELS is passed with a known ref: storage ignores the labels then, so none are built. */
+const NO_LABELS: Labels = Object.freeze({});
 
 /** AppendOptions are the settings of a job that shape what one scrape appends. */
 export interface AppendOptions {
@@ -50,11 +53,11 @@ export class ScrapeLimitError extends Error {
 
 /**
  * appendScrape walks a parsed body and appends every sample to app, Prometheus-style: the series cache maps
- * the raw series text to a ref so known series cost one map lookup, new series get their final labels built
- * once (target labels merged per honor_labels, then checked against the label limits), refused samples
- * (out of order, duplicate, too far in the future) are counted and skipped, and series of the previous
- * scrape that are missing get a staleness marker at defTime. Parse errors (ExpositionError) and limit
- * errors (ScrapeLimitError) throw: the caller rolls the whole scrape back.
+ * the raw series text to a ref so known series cost one map lookup and build no label set, new series get
+ * their final labels built once (target labels merged per honor_labels, then checked against the label
+ * limits), refused samples (out of order, duplicate, too far in the future) are counted and skipped, and
+ * series of the previous scrape that are missing get a staleness marker at defTime. Parse errors
+ * (ExpositionError) and limit errors (ScrapeLimitError) throw: the caller rolls the whole scrape back.
  */
 export function appendScrape(
   parser: ExpositionParser,
@@ -93,9 +96,9 @@ export function appendScrape(
         explicitTs = true;
       }
     }
-    let entry = cache.get(key);
+    let slot = cache.get(key);
     let labels: Labels | undefined;
-    if (entry === undefined) {
+    if (slot === NO_SLOT) {
       labels = finalLabels(parser.labels(), opts);
       checkLabelLimits(labels, opts);
     }
@@ -104,7 +107,7 @@ export function appendScrape(
       sampleLimitHit = true;
       continue;
     }
-    if (entry !== undefined && !explicitTs && cache.seenThisScrape(entry)) {
+    if (slot !== NO_SLOT && !explicitTs && cache.seenThisScrape(slot)) {
       res.duplicate++;
       continue;
     }
@@ -114,7 +117,7 @@ export function appendScrape(
     }
     let ref: number;
     try {
-      ref = entry !== undefined ? app.append(entry.ref, entry.labels, t, v) : app.append(0, labels!, t, v);
+      ref = slot !== NO_SLOT ? app.append(cache.ref(slot), NO_LABELS, t, v) : app.append(0, labels!, t, v);
     } catch (e) {
       if (!(e instanceof AppendError)) throw e;
       if (e.kind === 'out_of_order') res.outOfOrder++;
@@ -123,25 +126,27 @@ export function appendScrape(
       continue;
     }
     res.appended++;
-    if (entry === undefined) {
+    if (slot === NO_SLOT) {
       if (ref === 0) continue;
-      entry = cache.add(key, ref, labels!);
+      slot = cache.add(key, ref);
       res.seriesAdded++;
     }
     // A sample with its own timestamp is not tracked for staleness, as in Prometheus: the exporter owns time.
-    if (!explicitTs) cache.track(entry);
+    if (!explicitTs) cache.track(slot);
   }
   if (sampleLimitHit)
     throw new ScrapeLimitError(
       `sample_limit exceeded: the scrape has ${res.postRelabel} samples, the limit is ${opts.sampleLimit}`,
       { scraped: res.scraped, postRelabel: res.postRelabel },
     );
-  for (const [name, m] of seenMeta) {
-    cache.noteFamily(name);
+  for (const [sliced, m] of seenMeta) {
+    const name = cache.noteFamily(sliced);
     const old = cache.metadata.get(name);
     if (old === undefined || old.type !== m.type || old.help !== m.help || old.unit !== m.unit) {
-      app.setMetadata(name, m);
-      res.metadata.set(name, m);
+      // Kept by the cache and by storage: own copies, not slices that would keep this body alive.
+      const own: MetricMetadata = { type: m.type, help: ownString(m.help), unit: ownString(m.unit) };
+      app.setMetadata(name, own);
+      res.metadata.set(name, own);
     }
   }
   writeStaleMarkers(app, cache, defTime);
@@ -151,9 +156,10 @@ export function appendScrape(
 /** writeStaleMarkers appends STALE_NAN at t for every series of the previous scrape missing from this one. */
 export function writeStaleMarkers(app: Appender, cache: ScrapeCache, t: number): number {
   let n = 0;
-  for (const e of cache.stale()) {
+  for (const ref of cache.stale()) {
     try {
-      app.append(e.ref, e.labels, t, STALE_NAN);
+      // By ref alone: storage knows the series' labels. A ref it does not know is refused as invalid.
+      app.append(ref, NO_LABELS, t, STALE_NAN);
       n++;
     } catch (err) {
       // Out of order or duplicate: the series already has a later sample (e.g. a new loop for the same

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type RequestListener } from 'no
 import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { BodySizeLimitError, SCRAPE_ACCEPT_HEADER, ScrapeHttpClient } from './http';
+import { BodySizeLimitError, isLoopback, SCRAPE_ACCEPT_HEADER, ScrapeHttpClient } from './http';
 
 /** serve starts a loopback HTTP server for one test and closes it (and its sockets) after. */
 async function serve(
@@ -22,8 +22,8 @@ async function serve(
   return { url: `http://127.0.0.1:${port}/metrics`, connections: () => connections };
 }
 
-function client(t: TestContext): ScrapeHttpClient {
-  const c = new ScrapeHttpClient();
+function client(t: TestContext, opts: { gzipOnLoopback?: boolean } = {}): ScrapeHttpClient {
+  const c = new ScrapeHttpClient(opts);
   t.after(() => c.close());
   return c;
 }
@@ -179,4 +179,19 @@ test('a body that is not the gzip it claims to be fails the scrape', async (t) =
     res.end('up 1\n');
   });
   await assert.rejects(client(t).fetch(srv.url, { timeoutMs: 5000, bodySizeLimit: 0 }), /invalid gzip body/);
+});
+
+test('with gzipOnLoopback false, loopback targets are not asked for gzip', async (t) => {
+  const seen: (string | undefined)[] = [];
+  const srv = await serve(t, (req, res) => {
+    seen.push(req.headers['accept-encoding']);
+    res.end('up 1\n');
+  });
+  await client(t, { gzipOnLoopback: false }).fetch(srv.url, { timeoutMs: 5000, bodySizeLimit: 0 });
+  await client(t).fetch(srv.url, { timeoutMs: 5000, bodySizeLimit: 0 });
+  assert.deepEqual(seen, ['identity', 'gzip']);
+  assert.deepEqual(
+    ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '10.0.0.1', '128.0.0.1', 'example.org'].map(isLoopback),
+    [true, true, true, true, false, false, false],
+  );
 });

@@ -58,9 +58,16 @@ export class ScrapeHttpClient {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 4 });
   private readonly maxRedirects: number;
+  private readonly gzipOnLoopback: boolean;
 
-  constructor(opts: { maxRedirects?: number } = {}) {
+  /**
+   * gzipOnLoopback: false stops asking loopback targets (127.0.0.0/8, ::1, localhost) for gzip; on loopback
+   * compressing and inflating cost CPU on both ends and save nothing (the in-process agent compresses for its
+   * own process to inflate). The default, true, asks every target for gzip, as Prometheus does.
+   */
+  constructor(opts: { maxRedirects?: number; gzipOnLoopback?: boolean } = {}) {
     this.maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+    this.gzipOnLoopback = opts.gzipOnLoopback ?? true;
   }
 
   /**
@@ -68,14 +75,31 @@ export class ScrapeHttpClient {
    * are followed (at most maxRedirects, 10 by default like Prometheus's follow_redirects) within the same timeout.
    */
   async fetch(url: string, opts: FetchOptions): Promise<ScrapeResponse> {
-    const timeout = AbortSignal.timeout(opts.timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
-    let current = url;
-    for (let hops = 0; ; hops++) {
-      const r = await this.get(current, opts, signal, timeout);
-      if (typeof r !== 'string') return r;
-      if (hops >= this.maxRedirects) throw new Error(`stopped after ${this.maxRedirects} redirects`);
-      current = r;
+    // One controller per fetch, aborted by the timeout or the caller's signal, and both released as soon as
+    // the fetch settles: AbortSignal.timeout's timer and listeners would keep the whole request (socket,
+    // parser, body chunks) reachable for the full scrape_timeout, long enough for V8 to promote it to the
+    // old generation on every scrape.
+    const ac = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort();
+    }, opts.timeoutMs);
+    const outer = opts.signal;
+    const onOuterAbort = (): void => ac.abort();
+    if (outer?.aborted === true) ac.abort();
+    else outer?.addEventListener('abort', onOuterAbort, { once: true });
+    try {
+      let current = url;
+      for (let hops = 0; ; hops++) {
+        const r = await this.get(current, opts, ac.signal, () => timedOut);
+        if (typeof r !== 'string') return r;
+        if (hops >= this.maxRedirects) throw new Error(`stopped after ${this.maxRedirects} redirects`);
+        current = r;
+      }
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
     }
   }
 
@@ -84,7 +108,7 @@ export class ScrapeHttpClient {
     url: string,
     opts: FetchOptions,
     signal: AbortSignal,
-    timeout: AbortSignal,
+    timedOut: () => boolean,
   ): Promise<ScrapeResponse | string> {
     const parsed = new URL(url);
     const isHttps = parsed.protocol === 'https:';
@@ -94,12 +118,14 @@ export class ScrapeHttpClient {
       const fail = (err: Error): void => {
         if (settled) return;
         settled = true;
+        signal.removeEventListener('abort', onAbort);
         req.destroy();
         gunzip?.destroy(); // stop inflating what is already buffered
         reject(err);
       };
+      const onAbort = (): void => fail(abortError());
       const abortError = (): Error =>
-        timeout.aborted
+        timedOut()
           ? new Error(`scrape timed out after ${opts.timeoutMs / 1000}s (scrape_timeout)`)
           : new Error('scrape aborted: the scrape loop is stopping');
       const req = (isHttps ? https : http).request(
@@ -110,7 +136,7 @@ export class ScrapeHttpClient {
           headers: {
             ...opts.headers,
             Accept: SCRAPE_ACCEPT_HEADER,
-            'Accept-Encoding': 'gzip',
+            'Accept-Encoding': this.gzipOnLoopback || !isLoopback(parsed.hostname) ? 'gzip' : 'identity',
             'User-Agent': USER_AGENT,
             'X-Prometheus-Scrape-Timeout-Seconds': String(opts.timeoutMs / 1000),
           },
@@ -120,6 +146,7 @@ export class ScrapeHttpClient {
           if (REDIRECTS.has(res.statusCode ?? 0) && location !== undefined) {
             res.resume();
             settled = true;
+            signal.removeEventListener('abort', onAbort);
             let next: URL;
             try {
               next = new URL(location, parsed);
@@ -169,6 +196,7 @@ export class ScrapeHttpClient {
           stream.on('end', () => {
             if (settled) return;
             settled = true;
+            signal.removeEventListener('abort', onAbort);
             const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
             resolve({ body: buf.toString('utf8'), contentType, bytes, headers: res.headers });
           });
@@ -180,7 +208,7 @@ export class ScrapeHttpClient {
       );
       req.on('error', (e) => fail(signal.aborted ? abortError() : e));
       if (signal.aborted) fail(abortError());
-      else signal.addEventListener('abort', () => fail(abortError()), { once: true });
+      else signal.addEventListener('abort', onAbort, { once: true });
       req.end();
     });
   }
@@ -190,4 +218,10 @@ export class ScrapeHttpClient {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
+}
+
+/** isLoopback tells whether a URL's hostname names this machine's loopback interface. */
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return h === 'localhost' || h === '[::1]' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }

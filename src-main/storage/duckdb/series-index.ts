@@ -46,6 +46,14 @@ export class SeriesIndex {
   minT = new Float64Array(1024).fill(Infinity);
   maxT = new Float64Array(1024).fill(-Infinity);
   lastV = new Float64Array(1024);
+  /**
+   * pendOwner / pendT are the appenders' scratch per id: the token of the open appender holding a pending
+   * sample of the series and that sample's time (0 = none), so an append needs no Map. checkStamp marks ids
+   * already checked by the commit running now. See store-appender.ts.
+   */
+  pendOwner = new Uint32Array(1024);
+  pendT = new Float64Array(1024);
+  checkStamp = new Uint32Array(1024);
   private count = 0;
 
   get size(): number {
@@ -159,11 +167,20 @@ export class SeriesIndex {
     const minT = new Float64Array(cap).fill(Infinity);
     const maxT = new Float64Array(cap).fill(-Infinity);
     const lastV = new Float64Array(cap);
+    const pendOwner = new Uint32Array(cap);
+    const pendT = new Float64Array(cap);
+    const checkStamp = new Uint32Array(cap);
     minT.set(this.minT);
     maxT.set(this.maxT);
     lastV.set(this.lastV);
+    pendOwner.set(this.pendOwner);
+    pendT.set(this.pendT);
+    checkStamp.set(this.checkStamp);
     this.minT = minT;
     this.maxT = maxT;
     this.lastV = lastV;
+    this.pendOwner = pendOwner;
+    this.pendT = pendT;
+    this.checkStamp = checkStamp;
   }
 }

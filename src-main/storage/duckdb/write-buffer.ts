@@ -8,6 +8,8 @@ export class WriteBuffer {
   ts: Float64Array;
   vs: Float64Array;
   length = 0;
+  /** spare is a taken buffer given back after its flush (see recycle). */
+  private spare: WriteBuffer | undefined;
 
   constructor(capacity = 4096) {
     this.ids = new Int32Array(capacity);
@@ -23,17 +25,32 @@ export class WriteBuffer {
     this.vs[i] = v;
   }
 
-  /** take hands the buffered rows over (for a flush) and starts an empty buffer. */
+  /**
+   * take hands the buffered rows over (for a flush) and starts an empty buffer, on the arrays a flush gave
+   * back with recycle() when they are large enough: a flush per second then allocates no typed arrays.
+   */
   take(): WriteBuffer {
-    const out = new WriteBuffer(0);
+    const out = this.spare ?? new WriteBuffer(0);
+    this.spare = undefined;
+    const [ids, ts, vs] = [out.ids, out.ts, out.vs];
     [out.ids, out.ts, out.vs, out.length] = [this.ids, this.ts, this.vs, this.length];
     // The next interval most likely takes as many rows as this one: start at its size, not regrow to it.
     const capacity = Math.max(4096, this.ids.length);
-    this.ids = new Int32Array(capacity);
-    this.ts = new Float64Array(capacity);
-    this.vs = new Float64Array(capacity);
+    if (ids.length >= capacity && ids.length <= 4 * capacity) {
+      [this.ids, this.ts, this.vs] = [ids, ts, vs];
+    } else {
+      this.ids = new Int32Array(capacity);
+      this.ts = new Float64Array(capacity);
+      this.vs = new Float64Array(capacity);
+    }
     this.length = 0;
     return out;
+  }
+
+  /** recycle gives back a buffer that take() returned, once its rows are stored, for the next take(). */
+  recycle(rows: WriteBuffer): void {
+    rows.length = 0;
+    this.spare = rows;
   }
 
   /** prepend puts rows back in front of the buffer when a flush failed, keeping per-series time order. */
