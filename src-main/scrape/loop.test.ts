@@ -7,8 +7,8 @@ import { MemoryStorage } from '../storage/memory/memory-storage';
 import { scrapeConfig, type ScrapeConfig } from '../config/api';
 import { createParser } from './exposition/parser';
 import { ScrapeHttpClient } from './http';
-import { ScrapeLoop } from './loop';
-import { buildTarget, type ScrapeTarget } from './target';
+import { firstScrapes, ScrapeLoop } from './loop';
+import { buildTarget, scrapeOffset, type ScrapeTarget } from './target';
 
 /** serve starts a loopback HTTP server for one test and closes it (and its sockets) after. */
 async function serve(t: TestContext, handler: RequestListener): Promise<string> {
@@ -275,4 +275,23 @@ test('a loop that took over a cache ends the series of its predecessor even befo
     [1_000_500, 'stale'],
   ]);
   assert.deepEqual((await h.values('up')).at(-1), [1_000_500, 'stale']);
+});
+
+test('a new target is scraped within the first-scrape spread, then keeps its phase', () => {
+  const interval = 10_000;
+  const wall = 1_700_000_000_000; // a multiple of the interval
+  for (let hash = 0; hash < 5000; hash += 7) {
+    const phased = wall + scrapeOffset(hash, interval, wall, 0);
+    const s = firstScrapes(hash, interval, wall, 0, 2000);
+    assert.ok(s.first - wall < 2000, `first scrape of ${hash} within 2 s`);
+    if (s.then === undefined) assert.equal(s.first, phased);
+    else {
+      assert.equal((s.then - phased) % interval, 0, 'then is on the phase');
+      assert.ok(s.then - s.first >= interval / 2, 'no two scrapes closer than half an interval');
+    }
+  }
+  // Without a spread (a reloaded loop, or Prometheus's behaviour), the first scrape is at the phase.
+  assert.deepEqual(firstScrapes(1234, interval, wall, 0, 0), {
+    first: wall + scrapeOffset(1234, interval, wall, 0),
+  });
 });

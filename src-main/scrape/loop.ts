@@ -46,6 +46,33 @@ export interface LoopDeps {
    */
   predecessor?: ScrapeLoop;
   offsetSeed: number;
+  /**
+   * firstScrapeSpreadMs: a new target is first scraped within this long (spread by its hash), not only at
+   * its phase in the interval, so a machine shows up seconds after it is found; later scrapes keep the
+   * phase. 0 waits for the phase, as Prometheus does. Default 2 s.
+   */
+  firstScrapeSpreadMs?: number;
+}
+
+/**
+ * firstScrapes places a target's first scrape: early, within `spreadMs` of `wall` (spread by the hash),
+ * when that comes before its phased slot; `then` is the phased slot that follows it, skipped by one
+ * interval when it would come less than half an interval after the early scrape. spreadMs 0 keeps
+ * Prometheus's schedule (first scrape at the phase, `then` undefined).
+ */
+export function firstScrapes(
+  hash: number,
+  intervalMs: number,
+  wall: number,
+  seed: number,
+  spreadMs: number,
+): { first: number; then?: number } {
+  const phased = wall + scrapeOffset(hash, intervalMs, wall, seed);
+  const spread = Math.min(spreadMs, intervalMs);
+  if (spread <= 0) return { first: phased };
+  const early = wall + ((hash >>> 0) % spread);
+  if (early >= phased) return { first: phased };
+  return { first: early, then: phased - early < intervalMs / 2 ? phased + intervalMs : phased };
 }
 
 /**
@@ -66,6 +93,8 @@ export class ScrapeLoop {
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private nextAt = 0;
+  /** realignAt is the phased slot that follows an early first scrape. */
+  private realignAt: number | undefined;
   private inflight: Promise<void> | undefined;
   private stopped = false;
   /** lastT is the timestamp of the last committed scrape, undefined before the first. */
@@ -89,11 +118,16 @@ export class ScrapeLoop {
     return this.deps.settings;
   }
 
-  /** start schedules the first scrape at the target's offset, then one per interval. */
+  /**
+   * start schedules the first scrape, then one per interval at the target's phase. A new target (not one
+   * replacing its predecessor after a reload) gets its first scrape early, within firstScrapeSpreadMs.
+   */
   start(): void {
-    const { intervalMs } = this.deps.settings;
-    const wall = Date.now();
-    this.nextAt = wall + scrapeOffset(this.deps.target.hash, intervalMs, wall, this.deps.offsetSeed);
+    const d = this.deps;
+    const spread = d.predecessor === undefined ? (d.firstScrapeSpreadMs ?? 2_000) : 0;
+    const s = firstScrapes(d.target.hash, d.settings.intervalMs, Date.now(), d.offsetSeed, spread);
+    this.nextAt = s.first;
+    this.realignAt = s.then;
     this.arm();
   }
 
@@ -105,7 +139,8 @@ export class ScrapeLoop {
     while (this.nextAt < wall - intervalMs / 100) this.nextAt += intervalMs;
     this.timer = setTimeout(() => {
       const scheduled = this.nextAt;
-      this.nextAt += intervalMs;
+      this.nextAt = this.realignAt ?? this.nextAt + intervalMs;
+      this.realignAt = undefined;
       this.inflight = this.scrapeOnce(scheduled).finally(() => {
         this.inflight = undefined;
         this.arm();
