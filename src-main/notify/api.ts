@@ -67,6 +67,11 @@ export interface Router {
   expireSilence(id: string): Promise<boolean>;
   /** ack stops repeats of an alert (by fingerprint or its unique prefix) until it resolves. */
   ack(idOrPrefix: string): Promise<RoutedAlert | undefined>;
+  /**
+   * alertsOf resolves what an alert message's buttons refer to, `a<fingerprint>` (one alert) or `g<group
+   * id>` (its group, see groupId), to the alerts still firing there; empty once they resolved.
+   */
+  alertsOf(ref: string): RoutedAlert[];
   stop(): Promise<void>;
 }
 

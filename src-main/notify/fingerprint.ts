@@ -22,3 +22,11 @@ export function fingerprint(labels: Readonly<Record<string, string>>): string {
   }
   return h.toString(16).padStart(16, '0');
 }
+
+/**
+ * groupId is a short stable id of an alert group (16 hex digits of its group key's fingerprint), short
+ * enough for a Telegram button's 64-byte callback_data where the group key itself may not be.
+ */
+export function groupId(groupKey: string): string {
+  return fingerprint({ groupKey });
+}

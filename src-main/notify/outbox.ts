@@ -1,7 +1,9 @@
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import type { DocumentStore } from '../state/api';
 import type { Notification } from './payload';
+
+/** OUTBOX_KIND is the document kind of pending notifications in the DocumentStore. */
+export const OUTBOX_KIND = 'notify-outbox';
 
 /** OutboxItem is one notification waiting for delivery on one channel (a receiver's integration). */
 export interface OutboxItem {
@@ -12,6 +14,8 @@ export interface OutboxItem {
   attempts: number;
   nextAttemptAt: number;
   createdAt: number;
+  /** seq orders items queued within one millisecond. */
+  seq?: number;
   lastError?: string;
 }
 
@@ -21,7 +25,8 @@ export type Delivery =
 
 /** OutboxOptions tune the retry policy; every limit is a setting. */
 export interface OutboxOptions {
-  path: string;
+  /** store keeps the pending items (kind OUTBOX_KIND), in the appliance's database. */
+  store: DocumentStore;
   deliver(item: OutboxItem): Promise<Delivery>;
   /** minIntervalMs spaces two deliveries of one channel (Telegram: ~1 message/s per chat). */
   minIntervalMs?(channel: string): number;
@@ -34,16 +39,11 @@ export interface OutboxOptions {
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
-type Record_ =
-  | { op: 'add'; item: OutboxItem }
-  | { op: 'done'; id: string }
-  | { op: 'retry'; id: string; attempts: number; nextAttemptAt: number; error: string };
-
 /**
- * Outbox is the durable queue between the router and the channels. A notification is appended to a
- * JSON-lines journal (fsync'd by the append) before any attempt, and marked done only once delivered, so
- * retries survive restarts and outages: nothing is lost and a crash between delivery and the "done" record
- * sends at most one duplicate. The journal is compacted on open.
+ * Outbox is the durable queue between the router and the channels. A notification is stored (one document
+ * per item, committed to the database) before any attempt, its retry schedule is stored after every failure
+ * and it is deleted only once delivered, so retries and their backoff survive restarts and outages: nothing
+ * is lost, and a crash between a delivery and its deletion sends at most one duplicate.
  */
 export class Outbox {
   private readonly items = new Map<string, OutboxItem>();
@@ -51,7 +51,8 @@ export class Outbox {
   private readonly lastSent = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private journal: Promise<void> = Promise.resolve();
+  private seq = 0;
+  private readonly writes = new Set<Promise<void>>();
   private readonly running = new Set<Promise<void>>();
   private readonly now: () => number;
 
@@ -59,36 +60,18 @@ export class Outbox {
     this.now = o.now ?? Date.now;
   }
 
-  /** open replays the journal, rewrites it compacted and starts delivering. */
+  /** open loads the items left by the last run and starts delivering. */
   async open(): Promise<void> {
-    let text = '';
-    try {
-      text = await readFile(this.o.path, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      let r: Record_;
-      try {
-        r = JSON.parse(line) as Record_;
-      } catch {
-        continue; // a torn last line from a crash mid-append
+    for (const d of await this.o.store.list(OUTBOX_KIND)) {
+      const it = d.doc as OutboxItem;
+      if (typeof it?.channel !== 'string' || typeof it.notification !== 'object') {
+        this.o.log('error', `outbox: dropping unreadable item ${d.id}`);
+        await this.o.store.delete(OUTBOX_KIND, d.id);
+        continue;
       }
-      if (r.op === 'add') this.items.set(r.item.id, r.item);
-      else if (r.op === 'done') this.items.delete(r.id);
-      else {
-        const it = this.items.get(r.id);
-        if (it)
-          Object.assign(it, { attempts: r.attempts, nextAttemptAt: r.nextAttemptAt, lastError: r.error });
-      }
+      this.items.set(d.id, { ...it, id: d.id });
+      this.seq = Math.max(this.seq, (it.seq ?? 0) + 1);
     }
-    await mkdir(dirname(this.o.path), { recursive: true });
-    const compact = [...this.items.values()]
-      .map((item) => JSON.stringify({ op: 'add', item }) + '\n')
-      .join('');
-    await writeFile(`${this.o.path}.tmp`, compact);
-    await rename(`${this.o.path}.tmp`, this.o.path);
     if (this.items.size > 0)
       this.o.log('info', `outbox: ${this.items.size} notifications pending from the last run`);
     this.pump();
@@ -96,10 +79,13 @@ export class Outbox {
 
   /** pending lists the items not yet delivered, oldest first. */
   pending(): OutboxItem[] {
-    return [...this.items.values()].sort((a, b) => a.createdAt - b.createdAt);
+    return [...this.items.values()].sort((a, b) => a.createdAt - b.createdAt || (a.seq ?? 0) - (b.seq ?? 0));
   }
 
-  /** enqueue stores a notification durably, then lets the channel's worker deliver it. */
+  /**
+   * enqueue stores a notification durably, then lets the channel's worker deliver it. When the store
+   * fails the error is logged and the item is still delivered from memory: late is better than never.
+   */
   async enqueue(channel: string, notification: Notification): Promise<void> {
     const now = this.now();
     const item: OutboxItem = {
@@ -109,27 +95,44 @@ export class Outbox {
       attempts: 0,
       nextAttemptAt: now,
       createdAt: now,
+      seq: this.seq++,
     };
+    await this.track(
+      this.o.store.put(OUTBOX_KIND, item.id, item).then(() => undefined),
+      'storing',
+    );
     this.items.set(item.id, item);
-    await this.write({ op: 'add', item });
     this.pump();
   }
 
-  /** stop waits for the deliveries in flight; pending items stay in the journal for the next run. */
+  /**
+   * wake makes the pending items of these channels due now: their configuration changed (a new chat or
+   * token), so a backoff earned by the old one should not delay the new one.
+   */
+  wake(channels: ReadonlySet<string>): void {
+    const now = this.now();
+    for (const it of this.items.values())
+      if (channels.has(it.channel) && it.nextAttemptAt > now) it.nextAttemptAt = now;
+    this.pump();
+  }
+
+  /** stop waits for the deliveries in flight; pending items stay stored for the next run. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await Promise.all(this.running);
-    await this.journal;
+    await Promise.all(this.writes);
   }
 
-  private write(r: Record_): Promise<void> {
-    // A failed write is logged, not propagated: the item is still delivered from memory, and the next
-    // record must not inherit the failure.
-    this.journal = this.journal
-      .then(() => appendFile(this.o.path, JSON.stringify(r) + '\n'))
-      .catch((e: unknown) => this.o.log('error', `outbox: writing the journal: ${String(e)}`));
-    return this.journal;
+  /** track logs a failed store write (never propagated) and lets stop() wait for writes in flight. */
+  private track(p: Promise<unknown>, what: string): Promise<void> {
+    const w = p.then(
+      () => undefined,
+      (e: unknown) => this.o.log('error', `outbox: ${what} a notification: ${String(e)}`),
+    );
+    this.writes.add(w);
+    void w.finally(() => this.writes.delete(w));
+    return w;
   }
 
   /** pump starts a worker for every channel with a due item and arms a timer for the next due one. */
@@ -169,7 +172,7 @@ export class Outbox {
     this.lastSent.set(it.channel, this.now());
     if (result.ok) {
       this.items.delete(it.id);
-      await this.write({ op: 'done', id: it.id });
+      await this.track(this.o.store.delete(OUTBOX_KIND, it.id), 'deleting');
       return;
     }
     it.attempts++;
@@ -181,7 +184,7 @@ export class Outbox {
         `outbox: dropping notification for ${it.channel} after ${it.attempts} attempts: ${result.error}`,
       );
       this.items.delete(it.id);
-      await this.write({ op: 'done', id: it.id });
+      await this.track(this.o.store.delete(OUTBOX_KIND, it.id), 'deleting');
       return;
     }
     const base = this.o.baseBackoffMs ?? 1000;
@@ -191,12 +194,6 @@ export class Outbox {
       'warn',
       `outbox: ${it.channel}: ${result.error}; retry ${it.attempts} in ${it.nextAttemptAt - this.now()} ms`,
     );
-    await this.write({
-      op: 'retry',
-      id: it.id,
-      attempts: it.attempts,
-      nextAttemptAt: it.nextAttemptAt,
-      error: result.error,
-    });
+    await this.track(this.o.store.put(OUTBOX_KIND, it.id, it), 'rescheduling');
   }
 }

@@ -16,6 +16,11 @@ export interface Notification {
   externalURL: string;
   alerts: { status: 'firing' | 'resolved'; alert: StoredAlert }[];
   truncatedAlerts: number;
+  /**
+   * part numbers the messages a large group was split into for a channel with a size limit (Telegram), with
+   * the whole group's counts for the header.
+   */
+  part?: { index: number; count: number; firing: number; resolved: number };
 }
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';

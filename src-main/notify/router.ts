@@ -2,8 +2,8 @@ import { labelsKey } from '../common/labels';
 import { matchesAll, type Matcher } from '../common/matcher';
 import type { AlertingConfig } from '../config/api';
 import type { PostableAlert, RoutedAlert, Router, Silence } from './api';
-import { AtomicJsonFile } from './atomic-json';
-import { fingerprint } from './fingerprint';
+import type { StateSlot } from './document-slot';
+import { fingerprint, groupId } from './fingerprint';
 import { parseMatchers } from './matchers';
 import type { Outbox } from './outbox';
 import { common, isResolved, type Notification, type StoredAlert } from './payload';
@@ -22,8 +22,9 @@ interface NotifyState {
 /** RouterOptions wire the router to its durable parts. */
 export interface RouterOptions {
   config: AlertingConfig;
-  outbox: Outbox;
-  state: AtomicJsonFile<NotifyState>;
+  /** outbox takes the notifications; only enqueue is used, so the service can split messages on the way. */
+  outbox: Pick<Outbox, 'enqueue'>;
+  state: StateSlot<NotifyState>;
   externalURL?: string;
   now?: () => number;
   log(level: 'info' | 'warn' | 'error', message: string): void;
@@ -50,17 +51,19 @@ interface Inhibitor {
  * (through the durable outbox) only when something changed since the last notification of that group and
  * channel — new firing alerts, new resolutions — or when repeat_interval passed; silenced and inhibited
  * alerts are left out, and acked alerts do not repeat. The notification log, silences and acks are saved
- * in the data folder, so a restart neither re-sends nor forgets.
+ * in the database (a StateSlot), so a restart neither re-sends nor forgets.
  */
-export async function createRouter(o: RouterOptions): Promise<Router & { flushAll(): Promise<void> }> {
+export async function createRouter(o: RouterOptions): Promise<ReloadableRouter> {
   const now = o.now ?? Date.now;
-  const root = new Route(o.config.route);
-  const receivers = new Map(o.config.receivers.map((r) => [r.name, r]));
-  const inhibitors: Inhibitor[] = o.config.inhibit_rules.map((r) => ({
-    source: parseMatchers(r.source_matchers),
-    target: parseMatchers(r.target_matchers),
-    equal: r.equal,
-  }));
+  let root = new Route(o.config.route);
+  let receivers = new Map(o.config.receivers.map((r) => [r.name, r]));
+  const compileInhibitors = (c: AlertingConfig): Inhibitor[] =>
+    c.inhibit_rules.map((r) => ({
+      source: parseMatchers(r.source_matchers),
+      target: parseMatchers(r.target_matchers),
+      equal: r.equal,
+    }));
+  let inhibitors = compileInhibitors(o.config);
   const saved = await o.state.load();
   const state: NotifyState = saved?.version === 1 ? saved : { version: 1, nflog: {}, silences: [], acks: [] };
   const acks = new Set(state.acks);
@@ -90,9 +93,12 @@ export async function createRouter(o: RouterOptions): Promise<Router & { flushAl
     return out;
   };
 
+  // A group replaced by reload() may still be flushing: it must neither re-arm nor touch its successor.
+  const current = (g: Group): boolean => groups.get(g.key) === g;
+
   const schedule = (g: Group, delay: number): void => {
     clearTimeout(g.timer);
-    if (stopped) return;
+    if (stopped || !current(g)) return;
     g.timer = setTimeout(() => {
       const p = flush(g)
         .catch((e: unknown) => o.log('error', `notify: flushing ${g.key}: ${String(e)}`))
@@ -173,10 +179,52 @@ export async function createRouter(o: RouterOptions): Promise<Router & { flushAl
       }
     }
     if (g.alerts.size === 0) {
-      groups.delete(g.key);
-      for (const k of Object.keys(state.nflog)) if (k.startsWith(`${g.key}|`)) delete state.nflog[k];
+      // An ended group's interval timer must not outlive it (it would also keep the process alive).
+      clearTimeout(g.timer);
+      if (current(g)) {
+        groups.delete(g.key);
+        for (const k of Object.keys(state.nflog)) if (k.startsWith(`${g.key}|`)) delete state.nflog[k];
+      }
     } else schedule(g, g.route.opts.groupIntervalMs);
     await save();
+  };
+
+  /** place puts an alert into the groups of the routes that take it, opening groups as needed. */
+  const place = (stored: StoredAlert, t: number): void => {
+    for (const route of root.match(stored.labels)) {
+      const labels = route.groupLabels(stored.labels);
+      const key = `${route.key}:${labelsKey(labels)}`;
+      let g = groups.get(key);
+      if (g === undefined) {
+        g = { key, route, labels, alerts: new Map(), flushed: false };
+        groups.set(key, g);
+        schedule(g, route.opts.groupWaitMs);
+      }
+      g.alerts.set(stored.fingerprint, stored);
+      if (!g.flushed && stored.startsAt + route.opts.groupWaitMs < t) schedule(g, 0);
+    }
+  };
+
+  /**
+   * reload swaps the route tree, receivers and inhibit rules, as Alertmanager does on a configuration
+   * reload: the groups are formed again from the alerts they held (a resolution not yet notified stays
+   * due), and the notification log — keyed by group and channel — keeps what was already sent from being
+   * sent again. Silences and acks are untouched. A bad route tree throws and leaves the old one running.
+   */
+  const reload = (c: AlertingConfig): void => {
+    const nextRoot = new Route(c.route);
+    const nextInhibitors = compileInhibitors(c);
+    root = nextRoot;
+    receivers = new Map(c.receivers.map((r) => [r.name, r]));
+    inhibitors = nextInhibitors;
+    const held = new Map<string, StoredAlert>();
+    for (const g of groups.values()) {
+      clearTimeout(g.timer);
+      for (const a of g.alerts.values()) held.set(a.fingerprint, a);
+    }
+    groups.clear();
+    const t = now();
+    for (const a of held.values()) place(alerts.get(a.fingerprint) ?? a, t);
   };
 
   const receive = (incoming: readonly PostableAlert[]): void => {
@@ -189,18 +237,7 @@ export async function createRouter(o: RouterOptions): Promise<Router & { flushAl
       if (prev !== undefined && !isResolved(prev, t) && prev.startsAt < a.startsAt)
         stored.startsAt = prev.startsAt;
       alerts.set(fp, stored);
-      for (const route of root.match(a.labels)) {
-        const labels = route.groupLabels(a.labels);
-        const key = `${route.key}:${labelsKey(labels)}`;
-        let g = groups.get(key);
-        if (g === undefined) {
-          g = { key, route, labels, alerts: new Map(), flushed: false };
-          groups.set(key, g);
-          schedule(g, route.opts.groupWaitMs);
-        }
-        g.alerts.set(fp, stored);
-        if (!g.flushed && stored.startsAt + route.opts.groupWaitMs < t) schedule(g, 0);
-      }
+      place(stored, t);
     }
     // Forget resolved alerts no group holds any more.
     for (const [fp, a] of alerts)
@@ -254,6 +291,18 @@ export async function createRouter(o: RouterOptions): Promise<Router & { flushAl
       await save();
       return routed(hits[0]!, t);
     },
+    alertsOf: (ref) => {
+      const t = now();
+      let fps: string[] = [];
+      if (ref.startsWith('a')) fps = [ref.slice(1)];
+      else if (ref.startsWith('g'))
+        fps = [...([...groups.values()].find((g) => groupId(g.key) === ref.slice(1))?.alerts.keys() ?? [])];
+      return fps.flatMap((fp) => {
+        const a = alerts.get(fp);
+        return a !== undefined && !isResolved(a, t) ? [routed(a, t)] : [];
+      });
+    },
+    reload,
     flushAll: async () => {
       for (const g of [...groups.values()]) await flush(g);
     },
@@ -266,5 +315,7 @@ export async function createRouter(o: RouterOptions): Promise<Router & { flushAl
   };
 }
 
+/** ReloadableRouter is the router as the notify service drives it. */
+export type ReloadableRouter = Router & { flushAll(): Promise<void>; reload(config: AlertingConfig): void };
+
 export type { NotifyState };
-export { AtomicJsonFile };

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { generateKeypair, type Keypair } from '../../agent/src/pairing/protocol';
 import { AgentRegistryError, type AgentAdvert } from './api';
 import { AgentRegistry, type VerifiedIdentity } from './registry';
+import { AGENTS_KIND } from './registry-store';
+import { MemoryDocumentStore } from '../state/api';
 
 const advert = (kp: Keypair, over: Partial<AgentAdvert> = {}): AgentAdvert => ({
   id: 'agent-1',
@@ -21,10 +23,9 @@ const advert = (kp: Keypair, over: Partial<AgentAdvert> = {}): AgentAdvert => ({
 });
 
 /** registry builds one whose identity check answers with the key a map holds for the advert's address. */
-function registry(keys: Map<string, { kp: Keypair; enrolled?: boolean }>, path?: string) {
+function registry(keys: Map<string, { kp: Keypair; enrolled?: boolean }>) {
   let changes = 0;
   const r = new AgentRegistry({
-    path,
     verify: async (a): Promise<VerifiedIdentity> => {
       const k = keys.get(a.address);
       if (k === undefined) throw new Error('connection refused');
@@ -143,26 +144,60 @@ test('IP change keeps the identity once the new address proves the key; goodbye 
   assert.match(r.get('agent-1')!.why, /record expired/);
 });
 
-test('the registry persists in a 0600 file and names a broken one', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigie-registry-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'pairing', 'agents.json');
+test('the registry persists in the document store, offline until seen again; a broken record is named', async () => {
+  const store = new MemoryDocumentStore();
   const kp = generateKeypair();
-  const keys = new Map([['10.0.0.2:9740', { kp }]]);
-  const { r } = registry(keys, path);
+  const verify = async (): Promise<VerifiedIdentity> => ({ publicKey: kp.publicRaw, enrolled: false });
+  const r = await AgentRegistry.open({ store, verify });
   r.observe('k', advert(kp));
   await settle();
   r.adopt('agent-1');
-  assert.equal(statSync(path).mode & 0o777, 0o600);
-  const { r: again } = registry(keys, path);
+  await r.flush();
+  const again = await AgentRegistry.open({ store, verify });
   const rec = again.get('agent-1')!;
   assert.equal(rec.state, 'adopted');
   assert.equal(rec.publicKey, kp.publicRaw);
   assert.equal(rec.online, false);
   assert.equal(rec.why, 'not seen since Vigie started');
-  writeFileSync(path, JSON.stringify({ version: 1, agents: [{ id: 'x', state: 'maybe' }] }));
-  assert.throws(() => registry(keys, path), /agents\.json: agents\[0\]\.hostname must be a string/);
-  writeFileSync(path, '{');
-  assert.throws(() => registry(keys, path), /agents\.json: not valid JSON/);
-  assert.equal(readFileSync(path, 'utf8'), '{');
+  await store.put(AGENTS_KIND, 'x', { id: 'x', state: 'maybe' });
+  await assert.rejects(
+    AgentRegistry.open({ store, verify }),
+    /agent registry \(database\): x\.hostname must be a string/,
+  );
+});
+
+test('agents.json of an earlier version is imported once, then renamed; a broken one is refused as is', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigie-registry-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const legacyFile = join(dir, 'agents.json');
+  const kp = generateKeypair();
+  const verify = async (): Promise<VerifiedIdentity> => ({ publicKey: kp.publicRaw, enrolled: false });
+  const old = {
+    ...advert(kp),
+    state: 'rejected',
+    publicKey: kp.publicRaw,
+    online: true,
+    why: '',
+    firstSeen: 1,
+    lastSeen: 2,
+  };
+  writeFileSync(legacyFile, JSON.stringify({ version: 1, agents: [old] }));
+  const store = new MemoryDocumentStore();
+  const r = await AgentRegistry.open({ store, verify, legacyFile });
+  assert.equal(r.get('agent-1')!.state, 'rejected', 'a rejection survives the move');
+  assert.equal(readFileSync(`${legacyFile}.migrated`, 'utf8'), JSON.stringify({ version: 1, agents: [old] }));
+  assert.ok(!existsSync(legacyFile));
+  // Once moved, the database is the truth: a later change is not undone by the old file.
+  await store.delete(AGENTS_KIND, 'agent-1');
+  assert.equal((await AgentRegistry.open({ store, verify, legacyFile })).list().length, 0);
+
+  writeFileSync(legacyFile, JSON.stringify({ version: 1, agents: [{ id: 'x', state: 'maybe' }] }));
+  await assert.rejects(
+    AgentRegistry.open({ store, verify, legacyFile }),
+    /agents\.json: agents\[0\]\.hostname must be a string/,
+  );
+  writeFileSync(legacyFile, '{');
+  await assert.rejects(AgentRegistry.open({ store, verify, legacyFile }), /agents\.json: not valid JSON/);
+  assert.equal(readFileSync(legacyFile, 'utf8'), '{');
+  assert.deepEqual(await store.list(AGENTS_KIND), [], 'nothing imported from a broken file');
 });

@@ -1,5 +1,3 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fingerprint as fingerprintOf } from '../../agent/src/pairing/protocol';
 import {
   AgentRegistryError,
@@ -8,6 +6,8 @@ import {
   type AgentDirectory,
   type AgentState,
 } from './api';
+import type { DocumentStore } from '../state/api';
+import { AGENTS_KIND, loadRecords, migrateAgentsFile } from './registry-store';
 
 /** VerifiedIdentity is what an agent proved at its identity endpoint. */
 export interface VerifiedIdentity {
@@ -18,8 +18,11 @@ export interface VerifiedIdentity {
 
 /** AgentRegistryOptions inject persistence, the identity check and the clock. */
 export interface AgentRegistryOptions {
-  /** path of agents.json; undefined keeps the registry in memory (tests). */
-  path?: string;
+  /**
+   * store keeps the records (one document per agent, in the appliance's database); undefined keeps the
+   * registry in memory (tests). Use AgentRegistry.open to start from what it holds.
+   */
+  store?: DocumentStore;
   /**
    * verify asks the agent at the advert's address to prove it holds the advertised key (a signed answer
    * over a fresh nonce); it rejects when it cannot.
@@ -39,14 +42,9 @@ export interface ScrapeIdentity {
   down: string;
 }
 
-interface FileShape {
-  version: 1;
-  agents: AgentRecord[];
-}
-
 /**
  * AgentRegistry keeps every agent ever discovered, its state (pending / adopted / rejected, persisted in
- * agents.json with mode 0600) and its live mDNS adverts. An agent's identity is its id and pinned key: a
+ * the database, one document per agent) and its live mDNS adverts. An agent's identity is its id and pinned key: a
  * known id advertised with another key is recorded as a conflict and never scraped; a goodbye or expiry of
  * its last advert marks it offline with the reason, which the scrape stage reports as the target's error.
  */
@@ -58,14 +56,35 @@ export class AgentRegistry implements AgentDirectory {
   private readonly listeners: (() => void)[] = [];
   private readonly now: () => number;
   private enrollment = false;
+  private writes: Promise<void> = Promise.resolve();
 
-  constructor(private readonly opts: AgentRegistryOptions) {
+  /** The constructor starts from `records` (loaded by open()), all offline until seen again. */
+  constructor(
+    private readonly opts: AgentRegistryOptions,
+    records: readonly AgentRecord[] = [],
+  ) {
     this.now = opts.now ?? Date.now;
-    if (opts.path !== undefined) for (const r of loadFile(opts.path)) this.records.set(r.id, r);
-    for (const r of this.records.values()) {
-      r.online = false;
-      r.why = 'not seen since Vigie started';
+    for (const r of records)
+      this.records.set(r.id, { ...r, online: false, why: 'not seen since Vigie started' });
+  }
+
+  /**
+   * open loads the registry from its store, importing `legacyFile` (pairing/agents.json of earlier
+   * versions) once first; that file is then renamed `*.migrated`.
+   */
+  static async open(opts: AgentRegistryOptions & { legacyFile?: string }): Promise<AgentRegistry> {
+    const { legacyFile, ...o } = opts;
+    if (o.store === undefined) return new AgentRegistry(o);
+    if (legacyFile !== undefined) {
+      const n = await migrateAgentsFile(legacyFile, o.store);
+      if (n > 0) o.log?.('info', `${n} agents moved from ${legacyFile} into the database`);
     }
+    return new AgentRegistry(o, await loadRecords(o.store));
+  }
+
+  /** flush resolves once every change so far is stored (before the store closes). */
+  flush(): Promise<void> {
+    return this.writes;
   }
 
   /** setAutoAdopt turns on adoption of agents that prove the enrollment token. */
@@ -116,7 +135,7 @@ export class AgentRegistry implements AgentDirectory {
         'info',
         `agent ${advert.id} (${advert.hostname}, ${advert.fingerprint}) discovered at ${advert.address}`,
       );
-      this.save();
+      this.save(this.records.get(advert.id)!);
       this.changed();
     } else if (rec.publicKey !== '' && rec.address !== advert.address) {
       // A verified agent seen at a new address moves only once the answer there proves the pinned key:
@@ -135,7 +154,7 @@ export class AgentRegistry implements AgentDirectory {
         lastSeen: now,
       });
       if (moved) {
-        this.save();
+        this.save(rec);
         this.changed();
       }
     }
@@ -213,7 +232,7 @@ export class AgentRegistry implements AgentDirectory {
       'warn',
       `agent ${rec.id} (${rec.hostname}) is impersonated at ${address}: key ${fingerprint} is not the pinned ${rec.fingerprint}`,
     );
-    this.save();
+    this.save(rec);
     this.changed();
   }
 
@@ -221,7 +240,7 @@ export class AgentRegistry implements AgentDirectory {
     rec.state = state;
     rec.adoptedBy = state === 'adopted' ? by : undefined;
     this.opts.log?.('info', `agent ${rec.id} (${rec.hostname}) ${state}${by ? ` by ${by}` : ''}`);
-    this.save();
+    this.save(rec);
     this.changed();
   }
 
@@ -242,7 +261,7 @@ export class AgentRegistry implements AgentDirectory {
         if (v.enrolled && this.enrollment && rec.state === 'pending')
           this.setState(rec, 'adopted', 'enrollment-token');
         else {
-          this.save();
+          this.save(rec);
           this.changed();
         }
       })
@@ -270,7 +289,7 @@ export class AgentRegistry implements AgentDirectory {
           return;
         }
         Object.assign(rec, { address: advert.address, online: true, why: '', lastSeen: this.now() });
-        this.save();
+        this.save(rec);
         this.changed();
       })
       .catch((e: unknown) => {
@@ -290,41 +309,16 @@ export class AgentRegistry implements AgentDirectory {
     for (const f of this.listeners) f();
   }
 
-  private save(): void {
-    const path = this.opts.path;
-    if (path === undefined) return;
-    mkdirSync(dirname(path), { recursive: true });
-    const body: FileShape = { version: 1, agents: this.list() };
-    const tmp = path + '.tmp';
-    writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
-    renameSync(tmp, path);
+  /** save stores a record's current state; writes run in order, a failure is logged (kept in memory). */
+  private save(rec: AgentRecord): void {
+    const store = this.opts.store;
+    if (store === undefined) return;
+    const doc = structuredClone(rec);
+    this.writes = this.writes
+      .then(() => store.put(AGENTS_KIND, doc.id, doc))
+      .then(
+        () => undefined,
+        (e: unknown) => this.opts.log?.('warn', `agent ${doc.id}: storing its record failed: ${String(e)}`),
+      );
   }
-}
-
-/** loadFile reads agents.json; a broken file is an error naming the file and the field, never reset. */
-function loadFile(path: string): AgentRecord[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON: ${(e as Error).message}`, { cause: e });
-  }
-  const d = data as Partial<FileShape>;
-  if (d.version !== 1 || !Array.isArray(d.agents))
-    throw new Error(`${path}: expected {"version": 1, "agents": [...]}`);
-  return d.agents.map((a, i) => {
-    const where = `${path}: agents[${i}]`;
-    for (const f of ['id', 'hostname', 'address', 'fingerprint', 'publicKey'] as const)
-      if (typeof a[f] !== 'string') throw new Error(`${where}.${f} must be a string`);
-    if (!['pending', 'adopted', 'rejected'].includes(a.state))
-      throw new Error(`${where}.state must be pending, adopted or rejected, not ${JSON.stringify(a.state)}`);
-    return { ...a, conflicts: Array.isArray(a.conflicts) ? a.conflicts : [] };
-  });
 }

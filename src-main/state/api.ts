@@ -1,11 +1,13 @@
 /**
- * DocumentStore keeps the app's small JSON documents (dashboards today) by kind and id. Documents are
+ * DocumentStore keeps the app's small JSON documents (dashboards, the notification outbox, silences and
+ * acks) by kind and id. Documents are
  * whole values: a put replaces the stored one. Implementations persist every put before resolving.
  */
 export interface DocumentStore {
   list(kind: string): Promise<StoredDocument[]>;
   get(kind: string, id: string): Promise<StoredDocument | undefined>;
-  put(kind: string, id: string, doc: unknown): Promise<StoredDocument>;
+  /** put stores a document; `updated` (ms) defaults to now and is given only when importing old data. */
+  put(kind: string, id: string, doc: unknown, updated?: number): Promise<StoredDocument>;
   /** delete resolves true when a document was removed. */
   delete(kind: string, id: string): Promise<boolean>;
 }
@@ -16,3 +18,4 @@ export interface StoredDocument {
   updated: number;
   doc: unknown;
 }
+export { MemoryDocumentStore } from './memory-store';

@@ -73,7 +73,7 @@ export class JsonFileStore implements DocumentStore {
     return (await this.load())[kind]?.[id];
   }
 
-  put(kind: string, id: string, doc: unknown): Promise<StoredDocument> {
+  put(kind: string, id: string, doc: unknown, updated?: number): Promise<StoredDocument> {
     return this.serial(async () => {
       const size = Buffer.byteLength(JSON.stringify(doc));
       if (size > this.maxBytes)
@@ -82,7 +82,7 @@ export class JsonFileStore implements DocumentStore {
       const docs = (data[kind] ??= {});
       if (docs[id] === undefined && Object.keys(docs).length >= this.maxDocs)
         throw new RangeError(`${kind}: the limit of ${this.maxDocs} documents is reached`);
-      const stored = { id, updated: Date.now(), doc };
+      const stored = { id, updated: updated ?? Date.now(), doc };
       docs[id] = stored;
       await this.save();
       return stored;

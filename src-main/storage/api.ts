@@ -1,5 +1,6 @@
 import type { Labels } from '../common/labels';
 import type { Matcher } from '../common/matcher';
+import type { DocumentStore } from '../state/api';
 
 /** SeriesRef is storage's handle of a series; callers cache it to skip label hashing. 0 means "unknown". */
 export type SeriesRef = number;
@@ -116,6 +117,11 @@ export interface Storage {
   appender(): Appender;
   querier(): Querier;
   stats(): Promise<StorageStats>;
+  /**
+   * documents is the app's small documents (dashboards, notification outbox, silences) kept in the same
+   * database as the series, so one data file holds everything. Optional: a store without it has none.
+   */
+  documents?(): DocumentStore;
   /** close flushes everything held in memory and releases the database file. */
   close(): Promise<void>;
 }

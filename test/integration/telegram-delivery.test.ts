@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src-main/config/load';
 import { createNotifier } from '../../src-main/notify/service';
 import type { PostableAlert } from '../../src-main/notify/api';
+import { OUTBOX_KIND, type OutboxItem } from '../../src-main/notify/outbox';
+import { openDuckDBStorage } from '../../src-main/storage/duckdb/index';
 import { startBotApiStandIn, type BotApiStandIn } from '../fixtures/telegram/bot-api-stand-in';
 
 const TOKEN = '123456:TEST';
@@ -34,27 +36,45 @@ function configFor(api: BotApiStandIn, chatId = 42) {
 async function fixture(t: { after(f: () => Promise<void>): void }) {
   const api = await startBotApiStandIn({ token: TOKEN });
   const dir = await mkdtemp(join(tmpdir(), 'vigie-tg-'));
+  // The outbox lives in the appliance's database, as in production.
+  let storage = await openDuckDBStorage({ dir, flushIntervalMs: 3_600_000 });
   const opened: { stop(): Promise<void> }[] = [];
   t.after(async () => {
-    // Notifiers first (they write to dir and call the stand-in), then the stand-in and the folder.
+    // Notifiers first (they write to the database and call the stand-in), then the rest.
     for (const n of opened) await n.stop();
+    await storage.close();
     await api.close();
     await rm(dir, { recursive: true, force: true });
   });
   const open = async (chatId = 42) => {
     const n = await createNotifier({
       config: configFor(api, chatId),
-      dir,
+      store: storage.documents(),
       baseBackoffMs: 50,
       maxBackoffMs: 200,
-      telegramTimeoutMs: 500,
+      telegramTimeoutMs: 2000,
       bots: false,
       log: () => {},
     });
     opened.push(n);
     return n;
   };
-  return { api, dir, open };
+  /** restart closes the database (as a stopped process does) and opens it again. */
+  const restart = async () => {
+    await storage.close();
+    storage = await openDuckDBStorage({ dir, flushIntervalMs: 3_600_000 });
+  };
+  const pending = async () => (await storage.documents().list(OUTBOX_KIND)).map((d) => d.doc as OutboxItem);
+  return { api, dir, open, restart, pending };
+}
+
+/** until polls an asynchronous condition (a database read) until it holds, failing after timeoutMs. */
+async function until(pred: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await pred())) {
+    if (Date.now() > end) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 function alert(name: string, instance: string, extra: Record<string, string> = {}): PostableAlert {
@@ -109,18 +129,24 @@ test('403 marks the chat stopped: no endless retries', async (t) => {
   );
 });
 
-test('the outbox survives a restart and nothing is notified twice', async (t) => {
-  const { api, open } = await fixture(t);
+test('the outbox survives a restart (database closed and reopened) and nothing is notified twice', async (t) => {
+  const { api, open, restart, pending } = await fixture(t);
   api.fail('sendMessage', ...Array.from({ length: 3 }, () => ({ kind: 'status' as const, code: 500 })));
   const n1 = await open();
   const a = alert('HostDown', 'web-1');
   n1.receive([a]);
   await api.waitFor(() => api.calls.length >= 2);
   await n1.stop();
+  // The undelivered notification is a row of the database, with its failures counted.
+  const stored = await pending();
+  assert.equal(stored.length, 1);
+  assert.ok(stored[0]!.attempts >= 2 && /500/.test(stored[0]!.lastError ?? ''));
+  await restart();
   const before = api.calls.length;
   const n2 = await open();
   await api.waitFor(() => api.messages().length === 1);
   assert.ok(api.calls.length > before, 'the pending notification was retried by the new process');
+  await until(async () => (await pending()).length === 0, 'the delivered notification is removed');
   // The rules stage re-sends the still-firing alert after the restart: no second message.
   n2.receive([a]);
   await n2.flushAll();
@@ -130,6 +156,23 @@ test('the outbox survives a restart and nothing is notified twice', async (t) =>
   n2.receive([{ ...a, endsAt: Date.now() - 1 }]);
   await api.waitFor(() => api.messages().length === 2);
   assert.match(api.messages()[1]!.text, /^✅ <b>HostDown<\/b> — resolved/);
+});
+
+test('a retry_after backoff survives a restart: the new process waits it out too', async (t) => {
+  const { api, open, restart, pending } = await fixture(t);
+  api.fail('sendMessage', { kind: 'status', code: 429, retryAfter: 2 });
+  const n1 = await open();
+  n1.receive([alert('HostDown', 'web-1')]);
+  await api.waitFor(() => api.calls.length === 1);
+  const failedAt = api.calls[0]!.at;
+  await api.waitFor(() => false, 200).catch(() => undefined);
+  await n1.stop();
+  const [item] = await pending();
+  assert.ok(item!.nextAttemptAt >= failedAt + 1900, 'the retry time was stored');
+  await restart();
+  await open();
+  await api.waitFor(() => api.messages().length === 1, 5000);
+  assert.ok(api.messages()[0]!.at - failedAt >= 1900, 'retry_after was honoured across the restart');
 });
 
 test('a 500-alert storm arrives grouped, each message within 4096 characters, paced per chat', async (t) => {

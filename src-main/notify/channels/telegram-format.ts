@@ -28,11 +28,15 @@ export function formatTelegram(n: Notification, now: number, dashboardURL = ''):
   const resolved = n.alerts.filter((a) => a.status === 'resolved');
   const name = n.groupLabels.alertname ?? n.commonLabels.alertname ?? 'Alerts';
   const lines: string[] = [];
+  // A part of a split group counts the whole group: the reader sees the storm's size at once.
+  const nFiring = n.part?.firing ?? firing.length;
+  const nResolved = n.part?.resolved ?? resolved.length;
   const head =
-    firing.length > 0
-      ? `${EMOJI[n.commonLabels.severity ?? ''] ?? '⚠️'} <b>${escapeHtml(name)}</b> — ${firing.length} firing`
+    nFiring > 0
+      ? `${EMOJI[n.commonLabels.severity ?? ''] ?? '⚠️'} <b>${escapeHtml(name)}</b> — ${nFiring} firing`
       : `✅ <b>${escapeHtml(name)}</b> — resolved`;
-  lines.push(resolved.length > 0 && firing.length > 0 ? `${head}, ${resolved.length} resolved` : head);
+  const part = n.part !== undefined && n.part.count > 1 ? ` (${n.part.index}/${n.part.count})` : '';
+  lines.push((nResolved > 0 && nFiring > 0 ? `${head}, ${nResolved} resolved` : head) + part);
   for (const { status, alert } of n.alerts) {
     const sev = alert.labels.severity ?? '';
     const icon = status === 'resolved' ? '✅' : (EMOJI[sev] ?? '⚠️');
@@ -71,4 +75,40 @@ export function splitMessage(text: string, max = TELEGRAM_MAX_TEXT): string[] {
   }
   if (cur !== '') parts.push(cur);
   return parts;
+}
+
+/**
+ * splitNotification cuts a group's notification into notifications whose messages each fit Telegram's
+ * limit (leaving `reserve` characters for a link), numbered (1/n)…, so a storm of alerts becomes a few full
+ * messages, each stored and retried on its own by the outbox: a failure re-sends one message, not all.
+ */
+export function splitNotification(
+  n: Notification,
+  now: number,
+  dashboardURL = '',
+  max = TELEGRAM_MAX_TEXT,
+): Notification[] {
+  if (formatTelegram(n, now, dashboardURL).length <= max || n.alerts.length <= 1) return [n];
+  const firing = n.alerts.filter((a) => a.status === 'firing').length;
+  const totals = { firing, resolved: n.alerts.length - firing };
+  // Measured with a part number as wide as any the split can produce, " (9999/9999)".
+  const widest = { ...totals, index: 9999, count: 9999 };
+  const chunks: Notification['alerts'][] = [];
+  let cur: Notification['alerts'] = [];
+  for (const a of n.alerts) {
+    const next = [...cur, a];
+    if (
+      cur.length > 0 &&
+      formatTelegram({ ...n, alerts: next, part: widest }, now, dashboardURL).length > max
+    ) {
+      chunks.push(cur);
+      cur = [a];
+    } else cur = next;
+  }
+  if (cur.length > 0) chunks.push(cur);
+  return chunks.map((alerts, i) => ({
+    ...n,
+    alerts,
+    part: { ...totals, index: i + 1, count: chunks.length },
+  }));
 }

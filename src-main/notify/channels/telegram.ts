@@ -3,13 +3,18 @@ import { Api, NetworkError, TelegramApiError, TimeoutError } from 'node-telegram
 import type { TelegramReceiverConfig } from '../../config/api';
 import type { Delivery } from '../outbox';
 import type { Notification } from '../payload';
-import { formatTelegram, splitMessage } from './telegram-format';
+import { alertKeyboard, alertRef } from '../bot/keyboard';
+import { formatTelegram, splitMessage, splitNotification } from './telegram-format';
 
 /** TelegramChannelOptions are one telegram_configs entry plus the request timeout. */
 export interface TelegramChannelOptions {
   config: TelegramReceiverConfig;
   timeoutMs?: number;
   dashboardURL?: () => string;
+  /** buttons puts Ack / Silence / Graph under firing messages (when a command bot answers them). */
+  buttons?: boolean;
+  /** silenceLabel is the Silence button's duration as shown, e.g. `1h`. */
+  silenceLabel?: string;
   now?: () => number;
 }
 
@@ -39,6 +44,15 @@ export class TelegramChannel {
     return this.o.config.chat_id < 0 ? 3000 : 1000;
   }
 
+  /**
+   * split cuts a notification into the messages this chat will get, so the outbox stores and retries each
+   * one on its own. A custom `message` template is sent as one text (cut at 4096 characters if it must).
+   */
+  split(n: Notification): Notification[] {
+    if (this.o.config.message !== undefined) return [n];
+    return splitNotification(n, (this.o.now ?? Date.now)(), this.o.dashboardURL?.() ?? '');
+  }
+
   async deliver(n: Notification): Promise<Delivery> {
     if (this.stopped !== '') return { ok: false, permanent: true, error: `chat stopped: ${this.stopped}` };
     const c = this.o.config;
@@ -49,9 +63,14 @@ export class TelegramChannel {
         // Parts of one long message are paced like separate messages (Telegram counts each).
         if (i > 0) await new Promise((r) => setTimeout(r, this.minIntervalMs));
         const part = parts[i]!;
+        const buttons =
+          this.o.buttons === true && n.status === 'firing' && i === parts.length - 1
+            ? { reply_markup: alertKeyboard(alertRef(n), this.o.silenceLabel) }
+            : {};
         await this.api.sendMessage({
           chat_id: c.chat_id,
           text: part,
+          ...buttons,
           ...(c.parse_mode !== '' ? { parse_mode: c.parse_mode } : {}),
           ...(c.message_thread_id !== undefined ? { message_thread_id: c.message_thread_id } : {}),
           disable_notification: c.disable_notifications,

@@ -2,6 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { statSync } from 'node:fs';
 import type { Labels } from '../../common/labels';
 import type { Appender, MetricMetadata, Querier, Storage, StorageStats } from '../api';
+import type { DocumentStore } from '../../state/api';
+import { DuckDBDocumentStore } from './document-store';
 import { loadBlocks, shareRanks, type Block } from './block-catalog';
 import { compactWindow, dropBlock } from './compaction';
 import { Mutex } from './mutex';
@@ -42,6 +44,7 @@ export class DuckDBStorage implements Storage {
   private readonly maintenance = new Mutex();
   /** compactConn is compaction's own connection, so its long transaction does not hold up flushes. */
   private compactConn: DuckDBConnection | null = null;
+  private docs: DuckDBDocumentStore | undefined;
 
   private constructor(
     readonly options: ResolvedOptions,
@@ -113,6 +116,12 @@ export class DuckDBStorage implements Storage {
     return createQuerier(this);
   }
 
+  /** documents is the app's document table in this database file, on its own connection (made on first use). */
+  documents(): DocumentStore {
+    this.assertOpen();
+    return (this.docs ??= new DuckDBDocumentStore(() => this.db.instance.connect(), { file: this.db.file }));
+  }
+
   /** assertOpen refuses work on a closed store with a clear message. */
   assertOpen(): void {
     if (this.closed) throw new Error(`storage ${this.db.file} is closed`);
@@ -171,6 +180,7 @@ export class DuckDBStorage implements Storage {
       throw err;
     }
     for (let i = 0; i < rows.length; i++) if (rows.ts[i]! < this.headMinT) this.headMinT = rows.ts[i]!;
+    this.buffer.recycle(rows);
   }
 
   /**
@@ -303,6 +313,7 @@ export class DuckDBStorage implements Storage {
       await this.flush();
     } finally {
       this.closed = true;
+      await this.docs?.close();
       await this.maintenance.run(async () => undefined);
       await this.mutex.run(async () => {
         this.compactConn?.closeSync();
