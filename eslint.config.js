@@ -20,6 +20,7 @@ const stages = [
   'pairing',
   'import',
   'state',
+  'secrets',
 ];
 
 /** stageRule forbids a stage's files from importing another stage past its `api` module. */

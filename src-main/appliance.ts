@@ -16,13 +16,23 @@ import type { Discoverer, TargetGroup } from './discovery/api';
 import { createEngine } from './promql/engine';
 import { createParser } from './scrape/exposition/parser';
 import { createScrapeManager } from './scrape/manager';
+import { createProbeManager } from './probe/manager';
+import { checksFromConfig } from './probe/from-config';
 import type { Storage } from './storage/api';
+import type { DocumentStore } from './state/api';
 import type { DesktopNotifier } from './notify/api';
 import { openDuckDBStorage } from './storage/duckdb/index';
-import { JsonFileStore } from './state/json-file-store';
+import { migrateJsonFileStore } from './state/migrate';
 import { createWebApp } from './web/app';
 import { createRuleManager } from './rules/manager';
-import { builtinGroups } from './rules/builtin';
+import {
+  currentAlerting,
+  effectiveAlerting,
+  loadUiState,
+  openHeadlessSecrets,
+  retentionMs,
+} from './settings-wiring';
+import type { Secrets } from './secrets/api';
 import { AlertStateFile } from './rules/state-file';
 import { createNotifier } from './notify/service';
 import { telegramSetup } from './notify/channels/telegram-setup';
@@ -51,6 +61,8 @@ export interface ApplianceOptions {
   staticDir?: string;
   /** desktopNotifier is the desktop app's native notifications, for the alert router's desktop channel. */
   desktopNotifier?: DesktopNotifier;
+  /** secrets is the desktop app's encrypted store; headless, an owner-only file in the data folder. */
+  secrets?: Secrets;
   log: Log;
 }
 
@@ -59,7 +71,7 @@ export interface Appliance {
   /** url is the listener's base URL, '' when there is no listener. */
   readonly url: string;
   /** fetch is the web app's entry point, called in-process (Electron's app:// protocol, LAN sharing). */
-  fetch(request: Request): Promise<Response>;
+  fetch(request: Request, env?: unknown): Promise<Response>;
   readonly storage: Storage;
   /** stop ends discovery and scraping (writing staleness markers), closes the listener and flushes storage. */
   stop(): Promise<void>;
@@ -84,17 +96,30 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
     for (const f of cleanup.reverse()) await f().catch((e: unknown) => log('error', String(e)));
   };
   try {
-    const engine = createEngine(storage.querier(), {
+    // App documents (dashboards, settings, outbox, silences) live in the database; the JSON file of
+    // earlier versions is imported once and kept as documents.json.migrated.
+    const documents = storage.documents();
+    const migrated = await migrateJsonFileStore(join(o.dataDir, 'state', 'documents.json'), documents);
+    if (migrated > 0) log('info', `state: ${migrated} documents moved from documents.json into the database`);
+    // What the Settings and Rules pages stored applies over the config file. Retention is set before the
+    // store's first maintenance (one flush interval after opening).
+    const ui = await loadUiState(documents, o.secrets ?? openHeadlessSecrets(o.dataDir), config.rules);
+    storage.options.retentionMs = retentionMs(ui.settings, config.storage.retention);
+    const engineOptions = {
       lookbackDeltaMs: config.query.lookback_delta,
       timeoutMs: config.query.timeout,
       maxSamples: config.query.max_samples,
-    });
-    const http = new ScrapeHttpClient();
+    };
+    const engine = createEngine(storage.querier(), engineOptions);
+    // Loopback targets (the built-in agent, local exporters) are not worth compressing and inflating.
+    const http = new ScrapeHttpClient({ gzipOnLoopback: false });
     cleanup.push(async () => http.close());
     // Alerting: rules → router → outbox → channels. Stopped before storage closes (cleanup runs reversed).
     const router = await createNotifier({
-      config: config.alerting,
+      config: effectiveAlerting(config.alerting, ui.settings, ui.secrets),
+      store: documents,
       dir: join(o.dataDir, 'notify'),
+      engine,
       desktop: o.desktopNotifier,
       log: (level, m) => log(level, m),
     });
@@ -102,11 +127,13 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
     const rules = await createRuleManager(
       {
         engine,
+        // Rules read recent samples through their window cache, not the store once per selector.
+        engineFor: (querier) => createEngine(querier, engineOptions),
         storage,
         send: (alerts) => router.receive(alerts),
         evaluationIntervalMs: config.global.evaluation_interval,
         externalLabels: config.global.external_labels,
-        builtin: () => builtinGroups(config.rules),
+        builtin: () => ui.builtin(),
         state: new AlertStateFile(join(o.dataDir, 'rules', 'alert-state.json')),
         log,
       },
@@ -114,7 +141,9 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
     );
     cleanup.push(() => rules.stop());
     const mdnsOn = config.discovery.mdns.enabled;
-    const agents = mdnsOn ? agentRegistry(o) : undefined;
+    const agents = mdnsOn ? await agentRegistry(o, documents) : undefined;
+    // Its records are written in the background: the last ones land before the database closes.
+    if (agents !== undefined) cleanup.push(() => agents.flush());
     const fetcher = agents
       ? new SigningFetcher(
           http,
@@ -130,12 +159,35 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
       log: (level, message) => log(level, `scrape: ${message}`),
     });
     cleanup.push(() => scrape.stop());
+    const probes = await createProbeManager({
+      appender: () => storage.appender(),
+      store: documents,
+      maxConcurrency: config.probes.max_concurrency,
+      bodySizeLimit: config.probes.body_size_limit,
+      log: (level, m) => log(level, `probe: ${m}`),
+    });
+    cleanup.push(() => probes.stop());
+    await probes.applyConfig(checksFromConfig(config.probes));
 
     const jobs = [...config.scrape_configs];
     let agent: AgentServer | undefined;
     let localJob: ScrapeConfig | undefined;
     if (o.localAgent) {
-      agent = await startAgentServer({ host: '127.0.0.1', port: 0 });
+      const la = config.local_agent;
+      agent = await startAgentServer({
+        host: '127.0.0.1',
+        port: 0,
+        disabledCollectors: la.disabled_collectors,
+        ...(la.systemd_unit_include !== undefined
+          ? { systemd: { unitInclude: la.systemd_unit_include } }
+          : {}),
+        ...(la.container_sockets.length > 0 ? { containers: { sockets: la.container_sockets } } : {}),
+      }).catch((e: unknown) => {
+        // The agent names its flag (--no-collector.X); here the setting came from the config file.
+        throw new Error(
+          `local_agent.disabled_collectors: ${(e as Error).message.replace(/^--no-collector\.\S+: /, '')}`,
+        );
+      });
       cleanup.push(() => agent!.close());
       localJob = localAgentJob(config, jobs, new URL(agent.url).host);
       jobs.push(localJob);
@@ -198,15 +250,29 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
       buildInfo: buildInfo(),
       config: () => config,
       staticDir: o.staticDir ?? join(import.meta.dirname, '..', 'dist', 'renderer'),
-      documents: new JsonFileStore({ path: join(o.dataDir, 'state', 'documents.json') }),
+      documents,
+      access: ui.access,
+      secrets: ui.secrets,
+      ruleEditor: ui.editor(rules, config.rule_files),
+      setRetention: (ms) => (storage.options.retentionMs = ms),
+      // The Telegram chat saved in Settings goes live at once: the notifier reloads its receivers.
+      onAlertingSettingsChanged: async () =>
+        router.reload(await currentAlerting(config.alerting, documents, ui.secrets)),
       ready: () => ready,
       agents,
       alerting: { rules, router, telegram: telegramSetup },
+      probes,
     });
     const server: RunningServer | undefined = o.listen ? await startServer(app, o.listen) : undefined;
     if (server) cleanup.push(() => server.close());
+    if (o.listen && !isLoopbackHost(o.listen.host) && !ui.access.sharing)
+      log(
+        'warn',
+        `listening on ${o.listen.host}: LAN callers have full access until LAN sharing is turned on with a password (Settings)`,
+      );
     ready = true;
-    const fetch = async (request: Request): Promise<Response> => app.fetch(request);
+    // env carries the Node socket when a listener (LAN sharing) calls in; access control reads its address.
+    const fetch = async (request: Request, env?: unknown): Promise<Response> => app.fetch(request, env);
     return { url: server?.url ?? '', fetch, storage, stop: undo };
   } catch (err) {
     await undo();
@@ -214,10 +280,19 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
   }
 }
 
-/** agentRegistry opens the persisted agent registry of the data folder, checking identities over HTTP. */
-function agentRegistry(o: ApplianceOptions): AgentRegistry {
-  const registry = new AgentRegistry({
-    path: join(o.dataDir, 'pairing', 'agents.json'),
+/** isLoopbackHost tells whether a listen address is reachable from this machine only. */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/**
+ * agentRegistry opens the agent registry kept in the database (pairing/agents.json of earlier versions is
+ * imported once), checking identities over HTTP.
+ */
+async function agentRegistry(o: ApplianceOptions, store: DocumentStore): Promise<AgentRegistry> {
+  const registry = await AgentRegistry.open({
+    store,
+    legacyFile: join(o.dataDir, 'pairing', 'agents.json'),
     verify: (a) => verifyAgentIdentity(a, { enrollmentToken: o.enrollmentToken }),
     log: (level, m) => o.log(level, `agents: ${m}`),
   });

@@ -6,6 +6,10 @@ import type { DocumentStore } from '../state/api';
 import type { Querier, StorageStats } from '../storage/api';
 import type { RuleManager } from '../rules/api';
 import type { Router, TelegramSetup } from '../notify/api';
+import type { ProbeManager } from '../probe/api';
+import type { PackSettingConfig, ThresholdRuleConfig } from '../config/api';
+import type { Secrets } from '../secrets/api';
+import type { Access } from './access';
 
 /** BuildInfo is what /api/v1/status/buildinfo reports; field names follow Prometheus's response. */
 export interface BuildInfo {
@@ -42,6 +46,47 @@ export interface WebDeps {
   documents?: DocumentStore;
   /** alerting is the rule manager, the alert router and the Telegram setup helper (routes-alerts.ts). */
   alerting?: { rules: Pick<RuleManager, 'groups' | 'alerts'>; router?: Router; telegram?: TelegramSetup };
+  /** access is LAN access control (auth.ts); absent, every caller is trusted as before sharing existed. */
+  access?: Access;
+  /** secrets keeps the Telegram bot token the Settings page saves; absent, it cannot be saved. */
+  secrets?: Secrets;
+  /** ruleEditor applies the UI's threshold rules and default-pack settings to the running rules. */
+  ruleEditor?: RuleEditor;
+  /**
+   * onAlertingSettingsChanged applies the Telegram chat (and token) the Settings page just saved or removed
+   * to the running notifier; absent, it applies at the next start.
+   */
+  onAlertingSettingsChanged?: () => Promise<void>;
+  /** setRetention changes the storage retention (ms) while running; absent, it applies at the next start. */
+  setRetention?: (ms: number) => void;
+  /** probes runs the app's own checks (/api/vigie/probes); absent, those routes answer 404. */
+  probes?: ProbeManager;
   /** now is the clock (ms) used for default query times; tests pin it. */
   now?: () => number;
+}
+
+/** PackRuleView is one default-pack rule as the Settings page shows it: its effective settings. */
+export interface PackRuleView {
+  key: string;
+  alert: string;
+  expr: string;
+  op: string;
+  enabled: boolean;
+  warn?: number;
+  critical?: number;
+  /** forMs is the effective `for` duration. */
+  forMs: number;
+}
+
+/**
+ * RuleEditor is how the web app changes the running rules without a restart: the UI's threshold rules
+ * and default-pack overrides replace the previous ones; an invalid set throws and leaves them in place.
+ */
+export interface RuleEditor {
+  apply(change: {
+    thresholds?: ThresholdRuleConfig[];
+    pack?: Record<string, PackSettingConfig>;
+  }): Promise<void>;
+  /** pack lists the default rule pack with its effective settings (empty when the pack is off). */
+  pack(): PackRuleView[];
 }

@@ -3,7 +3,11 @@ import type { WebDeps } from './api';
 import { errorResponse } from './respond';
 import { addAgentRoutes } from './routes-agents';
 import { addAlertRoutes } from './routes-alerts';
+import { accessControl, addAuthRoutes } from './auth';
+import { addRuleRoutes } from './routes-rules';
+import { addSettingsRoutes } from './routes-settings';
 import { addDashboardRoutes } from './routes-dashboards';
+import { addProbeRoutes } from './routes-probes';
 import { addLiveRoutes } from './routes-live';
 import { addFormatRoutes } from './routes-format';
 import { addMetaRoutes } from './routes-meta';
@@ -18,12 +22,17 @@ import { addStaticRoutes } from './static';
  */
 export function createWebApp(deps: WebDeps): Hono {
   const app = new Hono();
+  app.use('*', accessControl(deps.access));
+  if (deps.access !== undefined) addAuthRoutes(app, deps.access);
   addQueryRoutes(app, deps);
   addFormatRoutes(app);
   addMetaRoutes(app, deps);
   addAgentRoutes(app, deps.agents); // before the status routes' /api/* catch-all
   addAlertRoutes(app, deps.alerting);
   addDashboardRoutes(app, deps.documents);
+  addProbeRoutes(app, deps.probes);
+  addRuleRoutes(app, deps.documents, deps.ruleEditor);
+  addSettingsRoutes(app, deps);
   addLiveRoutes(app, deps);
   addStatusRoutes(app, deps);
   addStaticRoutes(app, deps.staticDir);

@@ -1,6 +1,7 @@
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { AgentRegistryError, type AgentRecord, type AgentRegistryApi } from '../pairing/api';
 import { json } from './respond';
+import { crossOrigin, fail } from './route-helpers';
 
 /** agentJson is an agent as the API shows it (the same fields the registry persists). */
 function agentJson(r: AgentRecord): Record<string, unknown> {
@@ -21,24 +22,6 @@ function agentJson(r: AgentRecord): Record<string, unknown> {
     conflicts: r.conflicts.map((c) => ({ ...c, at: new Date(c.at).toISOString() })),
     flagged: r.conflicts.length > 0,
   };
-}
-
-function fail(status: number, errorType: string, error: string): Response {
-  return json({ status: 'error', errorType, error }, status);
-}
-
-/**
- * crossOrigin tells a browser request sent from another site: adoption changes who is trusted, so a page
- * elsewhere must not be able to submit it through the user's browser (a plain form POST needs no preflight).
- */
-function crossOrigin(c: Context): boolean {
-  const origin = c.req.header('origin');
-  if (origin === undefined || origin === 'null') return origin === 'null';
-  try {
-    return new URL(origin).host !== new URL(c.req.url).host;
-  } catch {
-    return true;
-  }
 }
 
 /**

@@ -2,13 +2,10 @@ import type { Context, Hono } from 'hono';
 import type { Router, TelegramSetup } from '../notify/api';
 import type { ActiveAlert, RuleManager } from '../rules/api';
 import { parseDuration } from '../config/api';
-import { json } from './respond';
+import { jsonObject as body, ok, refuse as fail } from './route-helpers';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const seconds = (ms: number): number => ms / 1000;
-const ok = (data: unknown): Response => json({ status: 'success', data });
-const fail = (status: number, error: string): Response =>
-  json({ status: 'error', errorType: status === 404 ? 'not_found' : 'bad_data', error }, status);
 
 function alertJson(a: ActiveAlert): Record<string, unknown> {
   return {
@@ -19,15 +16,6 @@ function alertJson(a: ActiveAlert): Record<string, unknown> {
     ...(a.keepFiringSince > 0 ? { keepFiringSince: iso(a.keepFiringSince) } : {}),
     value: String(a.value),
   };
-}
-
-async function body(c: Context): Promise<Record<string, unknown>> {
-  try {
-    const b: unknown = await c.req.json();
-    return b !== null && typeof b === 'object' ? (b as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
 
 /**

@@ -1,24 +1,10 @@
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { DocumentStore } from '../state/api';
 import { DASHBOARD_ID, parseDashboard, type Dashboard } from './dashboard-schema';
 import { json } from './respond';
+import { crossOrigin, fail } from './route-helpers';
 
 const KIND = 'dashboards';
-
-function fail(status: number, errorType: string, error: string): Response {
-  return json({ status: 'error', errorType, error }, status);
-}
-
-/** sameOrigin refuses writes a page of another site would send through the user's browser. */
-function crossOrigin(c: Context): boolean {
-  const origin = c.req.header('origin');
-  if (origin === undefined) return false;
-  try {
-    return new URL(origin).host !== new URL(c.req.url).host;
-  } catch {
-    return true;
-  }
-}
 
 /**
  * addDashboardRoutes serves the user's dashboards: GET /api/vigie/dashboards (id, title, panel count),
