@@ -131,8 +131,14 @@ export function telegramTest(f: TelegramForm): Promise<{ sent: boolean }> {
   return send('/api/vigie/settings/telegram/test', 'POST', f);
 }
 
-export function telegramSave(f: TelegramForm): Promise<unknown> {
-  return send('/api/vigie/settings/telegram', 'PUT', f);
+/** TelegramSaved says whether the running notifier took the change (live) or why not (applyError). */
+export interface TelegramSaved {
+  live?: boolean;
+  applyError?: string;
+}
+
+export function telegramSave(f: TelegramForm): Promise<TelegramSaved> {
+  return send('/api/vigie/settings/telegram', 'PUT', f) as Promise<TelegramSaved>;
 }
 
 export function telegramForget(): Promise<unknown> {
