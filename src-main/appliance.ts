@@ -18,7 +18,7 @@ import { createParser } from './scrape/exposition/parser';
 import { createScrapeManager } from './scrape/manager';
 import { createProbeManager } from './probe/manager';
 import { checksFromConfig } from './probe/from-config';
-import type { Storage } from './storage/api';
+import type { Querier, Storage } from './storage/api';
 import type { DocumentStore } from './state/api';
 import type { DesktopNotifier } from './notify/api';
 import { openDuckDBStorage } from './storage/duckdb/index';
@@ -128,7 +128,16 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
       {
         engine,
         // Rules read recent samples through their window cache, not the store once per selector.
-        engineFor: (querier) => createEngine(querier, engineOptions),
+        ...(config.rules.window_cache.max_samples > 0
+          ? {
+              engineFor: (querier: Querier) => createEngine(querier, engineOptions),
+              windowCache: {
+                maxSamples: config.rules.window_cache.max_samples,
+                idleMs: config.rules.window_cache.idle,
+                lateMs: config.rules.window_cache.late,
+              },
+            }
+          : {}),
         storage,
         send: (alerts) => router.receive(alerts),
         evaluationIntervalMs: config.global.evaluation_interval,

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertingConfig, RulesConfig } from './config/api';
+import { defaultConfig } from './config/load';
 import { JsonFileStore } from './state/json-file-store';
 import { effectiveAlerting, loadUiState, openHeadlessSecrets, retentionMs } from './settings-wiring';
 import type { GroupDef } from './rules/rule-file';
@@ -14,7 +15,7 @@ function tempDir(t: { after(f: () => void): void }): string {
   return dir;
 }
 
-const RULES: RulesConfig = { default_pack: { enabled: true, settings: {} }, threshold_rules: [] };
+const RULES: RulesConfig = defaultConfig().rules;
 
 test('stored threshold rules and pack overrides reach the rule groups; a refused change is rolled back', async (t) => {
   const dir = tempDir(t);

@@ -50,6 +50,7 @@ export async function loadUiState(
       settings: mergePack(rules.default_pack.settings, pack),
     },
     threshold_rules: [...rules.threshold_rules, ...thresholds],
+    window_cache: rules.window_cache,
   });
   return {
     secrets,

@@ -167,6 +167,11 @@ export interface ThresholdRuleConfig {
 export interface RulesConfig {
   default_pack: { enabled: boolean; settings: Record<string, PackSettingConfig> };
   threshold_rules: ThresholdRuleConfig[];
+  /**
+   * window_cache bounds the recent samples rules keep in memory (max_samples, 0 = off), how long a metric
+   * no rule reads stays (idle, ms) and how far back each refresh re-reads for late scrapes (late, ms).
+   */
+  window_cache: { max_samples: number; idle: number; late: number };
 }
 
 /** ProbeModuleConfig is a blackbox_exporter module: how to probe (prober and its options). */

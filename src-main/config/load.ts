@@ -34,6 +34,10 @@ export const DEFAULTS = {
   maxSamples: 50_000_000,
   lookbackDelta: 5 * MINUTE,
   maxSeries: 0,
+  /** ruleWindowSamples: ~2 million recent samples (~32 MB) cover the default pack on a 50-host lab. */
+  ruleWindowSamples: 2_000_000,
+  ruleWindowIdle: 10 * MINUTE,
+  ruleWindowLate: 30 * SECOND,
 } as const;
 
 /** defaultConfig is the configuration used when no file is given: what makes the first run work. */
@@ -352,10 +356,16 @@ function buildAlerting(a: NonNullable<RawConfig['alerting']>, at: Report): Alert
 /** buildRules fills the `rules:` section: the default pack is on unless turned off. */
 function buildRules(r: NonNullable<RawConfig['rules']>): RulesConfig {
   const { enabled, ...settings } = r.default_pack ?? {};
+  const window_cache = r.window_cache;
   const clean: RulesConfig['default_pack']['settings'] = {};
   for (const [k, v] of Object.entries(settings)) if (v != null) clean[k] = v;
   return {
     default_pack: { enabled: enabled ?? true, settings: clean },
+    window_cache: {
+      max_samples: window_cache?.max_samples ?? DEFAULTS.ruleWindowSamples,
+      idle: window_cache?.idle || DEFAULTS.ruleWindowIdle,
+      late: window_cache?.late || DEFAULTS.ruleWindowLate,
+    },
     threshold_rules: (r.threshold_rules ?? []).map((t) => ({
       ...t,
       for: t.for ?? 0,

@@ -244,6 +244,9 @@ const rulesConfig = z.strictObject({
     }),
   ),
   threshold_rules: nullable(z.array(thresholdRule)),
+  window_cache: nullable(
+    z.strictObject({ max_samples: limit.optional(), idle: duration.optional(), late: duration.optional() }),
+  ),
 });
 
 /** configSchema validates a whole config file. Unknown keys are errors (strict objects). */
