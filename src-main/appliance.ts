@@ -90,6 +90,7 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
     dir: o.dataDir,
     retentionMs: config.storage.retention,
     flushIntervalMs: config.storage.flush_interval,
+    blockCacheBytes: config.storage.block_cache_size,
   });
   const cleanup: (() => Promise<void>)[] = [() => storage.close()];
   const undo = async (): Promise<void> => {

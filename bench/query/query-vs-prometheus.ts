@@ -1,7 +1,7 @@
 // query-vs-prometheus.ts: Vigie's PromQL over imported history, timed side by side with Prometheus.
 //
 //   node --import tsx bench/query/query-vs-prometheus.ts [--hosts 50] [--series 1000] [--hours 24]
-//        [--step 10s] [--reps 5] [--dir PARENT] [--keep] [--no-profile] [--reuse RUN_FOLDER]
+//        [--step 10s] [--reps 5] [--dir PARENT] [--keep] [--no-profile] [--reuse RUN_FOLDER] [--vigie-config FILE]
 //
 // --reuse takes the run folder a `--keep` run printed and left behind (its vigie-data, prometheus-data and
 // run.json) and skips generation and both imports, to compare code changes on the same data quickly.
@@ -52,6 +52,7 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     reuse: { type: 'string' },
+    'vigie-config': { type: 'string' },
   },
   strict: true,
 });
@@ -147,7 +148,7 @@ async function prepareData(): Promise<RunInfo & { vigieData: string; promData: s
 
 async function main(): Promise<void> {
   const { start, end, vigieData, promData } = await prepareData();
-  const vigie = await startVigie(procs, vigieData);
+  const vigie = await startVigie(procs, vigieData, args['vigie-config']);
   const prom = await startPrometheus(procs, dir, promData);
   // Two differences between Debian's Prometheus 2.x and 3.x (which Vigie follows) are kept out of the
   // comparison: steps sit 5 s off the 10 s sample grid, so no sample lies on a range's left edge (2.x

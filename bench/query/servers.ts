@@ -15,12 +15,27 @@ export interface Server {
   process: Managed;
 }
 
-/** startVigie runs `vigie serve` over dataDir (no discovery, no local agent) and waits for its ready line. */
-export async function startVigie(procs: Processes, dataDir: string): Promise<Server> {
+/**
+ * startVigie runs `vigie serve` over dataDir (no discovery, no local agent) and waits for its ready line;
+ * `config`, when given, is its config file (e.g. to try another block cache size).
+ */
+export async function startVigie(procs: Processes, dataDir: string, config?: string): Promise<Server> {
   const p = await procs.start(
     'vigie',
     process.execPath,
-    ['bin/vigie.js', 'serve', '--no-mdns', '--no-local-agent', '--listen', '127.0.0.1:0', '--data', dataDir],
+    [
+      ...[
+        'bin/vigie.js',
+        'serve',
+        '--no-mdns',
+        '--no-local-agent',
+        '--listen',
+        '127.0.0.1:0',
+        '--data',
+        dataDir,
+      ],
+      ...(config !== undefined ? ['--config', config] : []),
+    ],
     { cwd: REPO },
   );
   const url = await waitFor(

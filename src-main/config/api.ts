@@ -45,6 +45,8 @@ export interface StorageConfig {
   retention: number;
   /** flush_interval bounds what a crash may lose. */
   flush_interval: number;
+  /** block_cache_size bounds the decoded samples kept between queries (bytes, 0 = off). */
+  block_cache_size: number;
 }
 
 export interface DiscoveryConfig {

@@ -125,7 +125,11 @@ test('an empty file, a comment-only file and no file give the defaults', async (
     external_labels: {},
   });
   assert.deepEqual(d.scrape_configs, []);
-  assert.deepEqual(d.storage, { retention: 30 * 86_400_000, flush_interval: 1_000 });
+  assert.deepEqual(d.storage, {
+    retention: 30 * 86_400_000,
+    flush_interval: 1_000,
+    block_cache_size: 128 * 1024 * 1024,
+  });
   assert.deepEqual(d.discovery, {
     mdns: {
       enabled: true,
@@ -175,7 +179,7 @@ scrape_configs:
 
 test('Vigie sections are read', () => {
   const c = parseConfig(
-    `storage: {path: data, retention: 30d, flush_interval: 1m}
+    `storage: {path: data, retention: 30d, flush_interval: 1m, block_cache_size: 256MiB}
 discovery:
   mdns: {enabled: false, interfaces: [eth0], query_interval: 2s, expire_after: 7s, browse_exporters: false}
   enrollment_token_file: secrets/enroll.token
@@ -189,6 +193,7 @@ local_agent: {enabled: false, disabled_collectors: [hwmon], systemd_unit_include
     path: '/srv/vigie/data',
     retention: 30 * 86_400_000,
     flush_interval: 60_000,
+    block_cache_size: 256 * 1024 * 1024,
   });
   assert.deepEqual(c.discovery, {
     mdns: {

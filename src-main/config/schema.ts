@@ -259,6 +259,7 @@ export const configSchema = z.strictObject({
       path: z.string().min(1).optional(),
       retention: duration.optional(),
       flush_interval: duration.optional(),
+      block_cache_size: size.optional(),
     }),
   ),
   discovery: nullable(

@@ -28,6 +28,11 @@ export interface DuckDBStorageOptions {
   duckdbSettings?: Readonly<Record<string, string>>;
   /** maxSeries refuses new series past this count with AppendError('invalid') (default 1 000 000). */
   maxSeries?: number;
+  /**
+   * blockCacheBytes bounds the decoded block samples kept between queries (default 64 MiB here, 128 MiB from the config; 0 = off): what
+   * lets a dashboard's refresh skip decoding compacted blocks again (block-cache.ts).
+   */
+  blockCacheBytes?: number;
 }
 
 /** ResolvedOptions are the options with every default filled in. */
@@ -43,6 +48,7 @@ export const DEFAULTS = {
   threads: 2,
   maxSeries: 1_000_000,
   memoryLimit: '256MB',
+  blockCacheBytes: 64 * 1024 * 1024,
 } as const;
 
 /**
@@ -69,6 +75,7 @@ export function resolveOptions(o: DuckDBStorageOptions): ResolvedOptions {
     threads: o.threads ?? DEFAULTS.threads,
     maxSeries: o.maxSeries ?? DEFAULTS.maxSeries,
     memoryLimit: o.memoryLimit ?? DEFAULTS.memoryLimit,
+    blockCacheBytes: o.blockCacheBytes ?? DEFAULTS.blockCacheBytes,
     duckdbSettings: { ...DEFAULT_DUCKDB_SETTINGS, ...o.duckdbSettings },
   };
   const positive: (keyof ResolvedOptions)[] = [
@@ -83,6 +90,8 @@ export function resolveOptions(o: DuckDBStorageOptions): ResolvedOptions {
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
       throw new Error(`storage option "${k}": expected a positive number, got ${String(v)}`);
   }
+  if (!Number.isFinite(r.blockCacheBytes) || r.blockCacheBytes < 0)
+    throw new Error(`storage option "blockCacheBytes": expected a number >= 0, got ${r.blockCacheBytes}`);
   // Block rows store gaps as INTEGER milliseconds, so a block may span at most 2^31 ms (~24.8 days).
   if (r.blockMs > 2 ** 31 - 1)
     throw new Error(`storage option "blockMs": at most ${2 ** 31 - 1} ms (24.8 days), got ${r.blockMs}`);

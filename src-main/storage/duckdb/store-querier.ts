@@ -1,7 +1,7 @@
 import type { Labels } from '../../common/labels';
 import type { Matcher } from '../../common/matcher';
 import type { MetricMetadata, Querier, SeriesData } from '../api';
-import { blockCacheOf, DEFAULT_BLOCK_CACHE_BYTES, type BlockCache, type DecodedSeries } from './block-cache';
+import { blockCacheOf, type BlockCache, type DecodedSeries } from './block-cache';
 import { ranksOf, sqlTime, type Block } from './block-catalog';
 import { readBlock, readBlockSeries } from './block-reader';
 import type { DuckDBStorage } from './duckdb-storage';
@@ -149,10 +149,9 @@ export function createQuerier(st: DuckDBStorage): Querier {
   };
 }
 
-/** cacheBytes is the store's block cache budget: the `blockCacheBytes` option when the store has one. */
+/** cacheBytes is the store's block cache budget (its `blockCacheBytes` option). */
 function cacheBytes(st: DuckDBStorage): number {
-  const n = (st.options as { blockCacheBytes?: number }).blockCacheBytes;
-  return typeof n === 'number' && n >= 0 ? n : DEFAULT_BLOCK_CACHE_BYTES;
+  return st.options.blockCacheBytes;
 }
 
 /**
