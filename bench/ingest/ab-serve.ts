@@ -9,13 +9,13 @@
 // A contender is NAME=ROOT[:NODE_FLAG,NODE_FLAG…]; ROOT must hold bin/vigie.js and node_modules. Default
 // rules are off (ingest only). Everything listens on 127.0.0.1; every child and temp folder is removed at the
 // end, on error and on Ctrl-C.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFleetProcess } from './fleet-process';
 import { freePort, waitFor, watchfulSleep } from './net';
-import { Processes, type Managed } from './processes';
+import { superviseBench, type Managed } from './processes';
 import { treeCpuSeconds } from './procfs';
 import { parseDuration, scrapeConfigYaml } from './scrape-config';
 import { lastLines, readStorageStatus } from './vigie';
@@ -61,19 +61,7 @@ function options() {
 async function main(): Promise<void> {
   const o = options();
   const bound = Math.ceil((o.warmupMs / 1000 + o.seconds) * 1.5) + 300;
-  const dir = mkdtempSync(join(tmpdir(), 'vigie-bench-ab-'));
-  const procs = new Processes();
-  let cleaned: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaned ??= procs.stopAll().finally(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 })));
-  const bail = (why: string, code: number) => {
-    console.error(`\n${why}: stopping every child…`);
-    void cleanup().finally(() => process.exit(code));
-  };
-  process.once('SIGINT', () => bail('interrupted', 130));
-  process.once('SIGTERM', () => bail('terminated', 143));
-  process.once('exit', () => procs.killAllNow());
-  setTimeout(() => bail(`time bound of ${bound}s reached`, 1), bound * 1000).unref();
+  const { dir, procs, cleanup } = superviseBench('vigie-bench-ab-', bound);
   try {
     console.log(
       `A/B ingest bench: ${o.contenders.map((c) => c.name).join(' vs ')} scraping one fleet of ${o.hosts} ` +

@@ -6,15 +6,12 @@
 //
 // The fleet runs in its own process; everything listens on 127.0.0.1; the run is bounded in time and every
 // child and temp folder is removed at the end, on error and on Ctrl-C. Figures are noisy on a shared machine.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { folderBytes } from './disk';
 import { measureWindow, type Contender, type WindowFigures } from './measure';
 import { watchfulSleep } from './net';
 import { startFleetProcess } from './fleet-process';
-import { Processes, type Managed } from './processes';
+import { superviseBench, type Managed } from './processes';
 import { treeCpuSeconds } from './procfs';
 import { prometheusSamples, snapshotBlocks, startPrometheus } from './prometheus';
 import { formatTable, type Row } from './report';
@@ -67,20 +64,7 @@ function readOptions(): Options {
 async function main(): Promise<void> {
   const o = readOptions();
   const boundSeconds = Math.ceil((o.warmupMs / 1000 + o.seconds) * 1.2) + 300;
-  const dir = mkdtempSync(join(tmpdir(), 'vigie-bench-ingest-'));
-  const procs = new Processes();
-  let cleaned: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaned ??= procs.stopAll().finally(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 })));
-  const bail = (why: string, code: number) => {
-    console.error(`\n${why}: stopping every child…`);
-    void cleanup().finally(() => process.exit(code));
-  };
-  process.once('SIGINT', () => bail('interrupted', 130));
-  process.once('SIGTERM', () => bail('terminated', 143));
-  process.once('exit', () => procs.killAllNow());
-  const bound = setTimeout(() => bail(`time bound of ${boundSeconds}s reached`, 1), boundSeconds * 1000);
-  bound.unref();
+  const { dir, procs, cleanup } = superviseBench('vigie-bench-ingest-', boundSeconds);
 
   try {
     console.log(
@@ -210,7 +194,6 @@ async function main(): Promise<void> {
       `fleet process used ${fleetCpu.toFixed(2)} CPU-s in the window (same 2-core machine, not counted above)`,
     );
   } finally {
-    clearTimeout(bound);
     await cleanup();
   }
 }

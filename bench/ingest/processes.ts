@@ -1,6 +1,9 @@
 // processes.ts: the child processes of a benchmark, started with their output captured and always stopped,
 // even when the benchmark fails or is interrupted.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Managed is one started child: its name for messages, the process, the end of its stderr, its exit. */
 export interface Managed {
@@ -76,4 +79,36 @@ export class Processes {
   killAllNow(): void {
     for (const p of this.started) if (!p.hasExited()) p.child.kill('SIGKILL');
   }
+}
+
+/** BenchRun is a benchmark's temp folder and children, and the one cleanup that removes both. */
+export interface BenchRun {
+  dir: string;
+  procs: Processes;
+  cleanup: () => Promise<void>;
+}
+
+/**
+ * superviseBench gives a benchmark a temp folder (`prefix`…) and a process table, and makes sure both go
+ * away however the run ends: normally (call cleanup), on SIGINT/SIGTERM, on exit, or when the run passes
+ * `boundSeconds`. `alsoRemove` lists further files to delete (e.g. a bundle built for the run).
+ */
+export function superviseBench(prefix: string, boundSeconds: number, alsoRemove: string[] = []): BenchRun {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const procs = new Processes();
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= procs.stopAll().finally(() => {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      for (const f of alsoRemove) rmSync(f, { force: true });
+    }));
+  const bail = (why: string, code: number) => {
+    console.error(`\n${why}: stopping every child…`);
+    void cleanup().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => bail('interrupted', 130));
+  process.once('SIGTERM', () => bail('terminated', 143));
+  process.once('exit', () => procs.killAllNow());
+  setTimeout(() => bail(`time bound of ${boundSeconds}s reached`, 1), boundSeconds * 1000).unref();
+  return { dir, procs, cleanup };
 }

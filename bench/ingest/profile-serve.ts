@@ -12,14 +12,13 @@
 // instead of CPU, and prints them by allocating function in KB (the "ms" column).
 // Everything listens on 127.0.0.1; every child and temp folder is removed at the end, on error and on
 // Ctrl-C. The profiler itself costs some CPU (more at a finer --sampling-us); compare runs at one setting.
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatSummary, summarizeCpuProfile, summarizeHeapProfile } from './cpuprofile-summary';
 import { startFleetProcess } from './fleet-process';
 import { fetchText, freePort, waitFor, watchfulSleep } from './net';
-import { Processes } from './processes';
+import { superviseBench } from './processes';
 import { threadCpuSeconds, treeCpuSeconds } from './procfs';
 import { parseDuration, scrapeConfigYaml } from './scrape-config';
 import { lastLines, readStorageStatus } from './vigie';
@@ -66,19 +65,7 @@ async function upTargets(url: string): Promise<number> {
 async function main(): Promise<void> {
   const o = options();
   const bound = Math.ceil((o.warmupMs / 1000 + o.seconds) * 1.5) + 240;
-  const dir = mkdtempSync(join(tmpdir(), 'vigie-bench-profile-'));
-  const procs = new Processes();
-  let cleaned: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaned ??= procs.stopAll().finally(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 })));
-  const bail = (why: string, code: number) => {
-    console.error(`\n${why}: stopping every child…`);
-    void cleanup().finally(() => process.exit(code));
-  };
-  process.once('SIGINT', () => bail('interrupted', 130));
-  process.once('SIGTERM', () => bail('terminated', 143));
-  process.once('exit', () => procs.killAllNow());
-  setTimeout(() => bail(`time bound of ${bound}s reached`, 1), bound * 1000).unref();
+  const { dir, procs, cleanup } = superviseBench('vigie-bench-profile-', bound);
   try {
     console.log(
       `profile bench: vigie serve scraping ${o.hosts} hosts × ${o.series} series every ${o.intervalMs / 1000}s; ` +

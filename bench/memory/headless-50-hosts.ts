@@ -12,12 +12,11 @@
 // prints its largest kinds of objects (the snapshot pauses the process for a few seconds). Everything listens on 127.0.0.1; every child and temp folder
 // is removed at the end, on error and on Ctrl-C. Figures are noisy on a shared machine.
 import { build } from 'esbuild';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fetchText, freePort, waitFor, watchfulSleep } from '../ingest/net';
-import { Processes, type Managed } from '../ingest/processes';
+import { superviseBench, type Managed } from '../ingest/processes';
 import { treeRssBytes } from '../ingest/procfs';
 import { parseDuration, scrapeConfigYaml } from '../ingest/scrape-config';
 import { lastLines, readStorageStatus } from '../ingest/vigie';
@@ -105,23 +104,8 @@ function row(elapsedS: number, s: SmapsRollup, tree: number, r: ProbeReport, sam
 async function main(): Promise<void> {
   const o = options();
   const bound = Math.ceil((o.warmupMs / 1000 + o.seconds) * 1.5) + 180;
-  const dir = mkdtempSync(join(tmpdir(), 'vigie-bench-memory-'));
-  const procs = new Processes();
-  let cleaned: Promise<void> | undefined;
   const bundleFile = join(root, 'dist', `vigie-cli-bench-${process.pid}.js`);
-  const cleanup = () =>
-    (cleaned ??= procs.stopAll().finally(() => {
-      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-      rmSync(bundleFile, { force: true });
-    }));
-  const bail = (why: string, code: number) => {
-    console.error(`\n${why}: stopping every child…`);
-    void cleanup().finally(() => process.exit(code));
-  };
-  process.once('SIGINT', () => bail('interrupted', 130));
-  process.once('SIGTERM', () => bail('terminated', 143));
-  process.once('exit', () => procs.killAllNow());
-  setTimeout(() => bail(`time bound of ${bound}s reached`, 1), bound * 1000).unref();
+  const { dir, procs, cleanup } = superviseBench('vigie-bench-memory-', bound, [bundleFile]);
 
   try {
     console.log(
