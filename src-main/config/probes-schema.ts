@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidRegex } from '../common/regex';
 
 // The `probes:` section's shape, blackbox_exporter's module format plus scrape-job-like probe jobs. The
 // shared pieces (durations, sizes, static_configs) are handed in by schema.ts, which owns them, so this file
@@ -18,17 +19,7 @@ export interface ProbeSchemaParts {
 /** PROBE_DNS_TYPES are the query types a dns module may ask for. */
 export const PROBE_DNS_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT', 'SOA'] as const;
 
-const regex = z.string().refine(
-  (s) => {
-    try {
-      new RegExp(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'invalid regular expression' },
-);
+const regex = z.string().refine(isValidRegex, { message: 'invalid regular expression' });
 
 /** probesSchema builds the `probes:` section's schema from schema.ts's parts. */
 export function probesSchema(p: ProbeSchemaParts) {

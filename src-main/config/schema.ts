@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LABEL_NAME_RE } from '../common/labels';
 import { parseDuration, parseSize } from './units';
 import { isProbeUnsupported, probesSchema } from './probes-schema';
+import { isValidRegex } from '../common/regex';
 
 // The shape of a config file as written: every field optional, durations and sizes already converted to
 // milliseconds and bytes. load.ts fills defaults and inheritance and runs the checks that span fields.
@@ -106,17 +107,9 @@ const listen = z.string().refine(
 const MATCHER_RE = /^\s*\{?\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|[^"{}]*?)\s*\}?\s*$/;
 
 /** validRegex is a regular expression the agent's collectors will compile (checked here, at its line). */
-const validRegex = z.string().refine(
-  (s) => {
-    try {
-      new RegExp(`^(?:${s})$`);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid regular expression' },
-);
+const validRegex = z
+  .string()
+  .refine((s) => isValidRegex(`^(?:${s})$`), { message: 'not a valid regular expression' });
 
 const matcherText = z.string().regex(MATCHER_RE, {
   message: 'invalid matcher (use name="value", name!="value", name=~"re" or name!~"re")',

@@ -1,7 +1,6 @@
 // registry-store.ts: where the agent registry lives — one document per agent in the appliance's
 // DocumentStore (the database) — and the one-time import of pairing/agents.json of earlier versions.
-import { readFile, rename } from 'node:fs/promises';
-import type { DocumentStore } from '../state/api';
+import { readLegacyJson, retireLegacyFile, type DocumentStore } from '../state/api';
 import type { AgentRecord } from './api';
 
 /** AGENTS_KIND is the document kind of agent records; a record's document id is the agent id. */
@@ -36,24 +35,13 @@ export async function loadRecords(store: DocumentStore): Promise<AgentRecord[]> 
  * were imported (0 without a file). A broken file is refused, naming the file and the field.
  */
 export async function migrateAgentsFile(path: string, store: DocumentStore): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw e;
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON: ${(e as Error).message}`, { cause: e });
-  }
+  const data = await readLegacyJson(path);
+  if (data === undefined) return 0;
   const d = data as Partial<FileShape>;
   if (d.version !== 1 || !Array.isArray(d.agents))
     throw new Error(`${path}: expected {"version": 1, "agents": [...]}`);
   const records = d.agents.map((a, i) => checkRecord(a, `${path}: agents[${i}]`));
   for (const r of records) await store.put(AGENTS_KIND, r.id, r, r.lastSeen);
-  await rename(path, `${path}.migrated`);
+  await retireLegacyFile(path);
   return records.length;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseDuration } from '../config/api';
 import type { ProbeCheck } from './api';
 import { DNS_RECORD_TYPES, ProbeCheckError } from './errors';
+import { isValidRegex } from '../common/regex';
 
 /** CHECK_ID_RE is the form of a check id: a slug, so it fits in a URL and a label value unchanged. */
 export const CHECK_ID_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -13,17 +14,7 @@ export const DEFAULT_TIMEOUT = '5s';
 /** MIN_INTERVAL_MS keeps one check from hammering a target (and the appliance's CPU). */
 export const MIN_INTERVAL_MS = 1000;
 
-const regex = z.string().refine(
-  (s) => {
-    try {
-      new RegExp(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'invalid regular expression' },
-);
+const regex = z.string().refine(isValidRegex, { message: 'invalid regular expression' });
 const durationText = z
   .string()
   .refine((s) => (parseDuration(s) ?? 0) > 0, { message: 'invalid duration (e.g. "30s", "1m")' });

@@ -19,3 +19,4 @@ export interface StoredDocument {
   doc: unknown;
 }
 export { MemoryDocumentStore } from './memory-store';
+export { readLegacyJson, retireLegacyFile } from './legacy-file';
