@@ -9,16 +9,15 @@
 // A contender is NAME=ROOT[:NODE_FLAG,NODE_FLAG…]; ROOT must hold bin/vigie.js and node_modules. Default
 // rules are off (ingest only). Everything listens on 127.0.0.1; every child and temp folder is removed at the
 // end, on error and on Ctrl-C.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFleetProcess } from './fleet-process';
-import { freePort, waitFor, watchfulSleep } from './net';
+import { watchfulSleep } from './net';
 import { superviseBench, type Managed } from './processes';
 import { treeCpuSeconds } from './procfs';
 import { parseDuration, scrapeConfigYaml } from './scrape-config';
-import { lastLines, readStorageStatus } from './vigie';
+import { lastLines, readStorageStatus, startVigie } from './vigie';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -68,27 +67,19 @@ async function main(): Promise<void> {
         `hosts × ${o.series} series every ${o.intervalMs / 1000}s; warm-up ${o.warmupMs / 1000}s, window ${o.seconds}s`,
     );
     const { fleet, targets } = await startFleetProcess(procs, root, o.hosts, o.series, bound);
-    const configPath = join(dir, 'vigie.yml');
-    writeFileSync(
-      configPath,
-      scrapeConfigYaml(targets, o.intervalMs) + 'rules:\n  default_pack:\n    enabled: false\n',
-    );
     const runs: (Contender & { process: Managed; url: string })[] = [];
     for (const c of o.contenders) {
-      const port = await freePort();
-      const data = join(dir, `data-${c.name}`);
-      mkdirSync(data);
-      const args = [...c.flags, join(c.root, 'bin', 'vigie.js'), 'serve', '--data', data];
-      args.push('--listen', `127.0.0.1:${port}`, '--config', configPath, '--no-mdns', '--no-local-agent');
-      const p = await procs.start(c.name, process.execPath, args, { cwd: c.root });
-      runs.push({ ...c, process: p, url: `http://127.0.0.1:${port}` });
+      const run = await startVigie(procs, c.root, dir, scrapeConfigYaml(targets, o.intervalMs), {
+        withoutRules: true,
+        name: c.name,
+        nodeFlags: c.flags,
+      });
+      runs.push({ ...c, process: run.process, url: run.url });
     }
     const dead = (): string | undefined => {
       const gone = [fleet, ...runs.map((r) => r.process)].find((p) => p.hasExited());
       return gone && `${gone.name} exited: ${lastLines(gone.output())}`;
     };
-    for (const r of runs)
-      await waitFor(r.name, async () => readStorageStatus(r.url), { timeoutMs: 90_000, abort: dead });
     await watchfulSleep('warm-up', o.warmupMs, dead);
     const load0 = loadavg()[0]!;
     const start = await Promise.all(

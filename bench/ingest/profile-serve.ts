@@ -12,16 +12,16 @@
 // instead of CPU, and prints them by allocating function in KB (the "ms" column).
 // Everything listens on 127.0.0.1; every child and temp folder is removed at the end, on error and on
 // Ctrl-C. The profiler itself costs some CPU (more at a finer --sampling-us); compare runs at one setting.
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatSummary, summarizeCpuProfile, summarizeHeapProfile } from './cpuprofile-summary';
 import { startFleetProcess } from './fleet-process';
-import { fetchText, freePort, waitFor, watchfulSleep } from './net';
+import { fetchText, waitFor, watchfulSleep } from './net';
 import { superviseBench } from './processes';
 import { threadCpuSeconds, treeCpuSeconds } from './procfs';
 import { parseDuration, scrapeConfigYaml } from './scrape-config';
-import { lastLines, readStorageStatus } from './vigie';
+import { lastLines, readStorageStatus, startVigie } from './vigie';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -72,36 +72,16 @@ async function main(): Promise<void> {
         `warm-up ${o.warmupMs / 1000}s after all targets are up, then a ${o.seconds}s profile at ${o.samplingUs} µs`,
     );
     const { fleet, targets } = await startFleetProcess(procs, root, o.hosts, o.series, bound);
-    const configPath = join(dir, 'vigie.yml');
-    writeFileSync(
-      configPath,
-      scrapeConfigYaml(targets, o.intervalMs) + 'rules:\n  default_pack:\n    enabled: false\n',
-    );
     const profileFile = join(dir, 'serve.cpuprofile');
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const vigie = await procs.start(
-      'vigie',
-      process.execPath,
-      [
-        ...o.nodeFlags,
-        '--import',
-        new URL('cpu-probe.js', import.meta.url).href,
-        join(root, 'bin', 'vigie.js'),
-        'serve',
-        '--data',
-        join(dir, 'data'),
-        '--listen',
-        `127.0.0.1:${port}`,
-        '--config',
-        configPath,
-        '--no-mdns',
-        '--no-local-agent',
-      ],
+    const { process: vigie, url } = await startVigie(
+      procs,
+      root,
+      dir,
+      scrapeConfigYaml(targets, o.intervalMs),
       {
-        cwd: root,
+        withoutRules: true,
+        nodeFlags: [...o.nodeFlags, '--import', new URL('cpu-probe.js', import.meta.url).href],
         env: {
-          ...process.env,
           VIGIE_CPU_PROBE: profileFile,
           VIGIE_CPU_PROBE_US: String(o.samplingUs),
           ...(o.promoted ? { VIGIE_CPU_PROBE_MODE: 'promoted' } : {}),

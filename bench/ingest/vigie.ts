@@ -18,39 +18,59 @@ export interface StorageStatus {
   bytesOnDisk: number;
 }
 
+/** VigieStartOptions vary how a benchmark runs `vigie serve`; every field has the plain default. */
+export interface VigieStartOptions {
+  /** withoutRules turns the default alert rule pack off, for comparisons with a Prometheus that has no rules. */
+  withoutRules?: boolean;
+  /** name labels the process and its files in `dir` (`<name>.yml`, `<name>-data`); default "vigie". */
+  name?: string;
+  /** entry is the script run (default `<root>/bin/vigie.js`; a bundle for the memory bench). */
+  entry?: string;
+  /** nodeFlags go before the entry (V8 flags, `--import` probes). */
+  nodeFlags?: readonly string[];
+  /** env is added to this process's environment (probe settings, log level). */
+  env?: Readonly<Record<string, string>>;
+}
+
 /**
- * startVigie runs `node bin/vigie.js serve` with the same prometheus.yml-style config, no mDNS and no local
- * agent, and waits until its storage status answers. It throws with the reason when Vigie is missing, dies or
- * never gets ready, so the caller can report Vigie as unavailable.
+ * startVigie runs `vigie serve` with the same prometheus.yml-style config, no mDNS and no local agent, and
+ * waits until its storage status answers. It throws with the reason when Vigie is missing, dies or never
+ * gets ready, so the caller can report Vigie as unavailable.
  */
 export async function startVigie(
   procs: Processes,
   root: string,
   dir: string,
   configYaml: string,
-  opts: { withoutRules?: boolean } = {},
+  opts: VigieStartOptions = {},
 ): Promise<VigieRun> {
-  const bin = join(root, 'bin', 'vigie.js');
-  if (!existsSync(bin)) throw new Error(`${bin} does not exist`);
-  const configPath = join(dir, 'vigie.yml');
-  const dataDir = join(dir, 'vigie-data');
+  const name = opts.name ?? 'vigie';
+  const entry = opts.entry ?? join(root, 'bin', 'vigie.js');
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist`);
+  const configPath = join(dir, `${name}.yml`);
+  const dataDir = join(dir, `${name}-data`);
   mkdirSync(dataDir, { recursive: true });
-  // withoutRules turns the default alert rule pack off, for comparisons with a Prometheus that has no rules.
   const rulesOff = opts.withoutRules === true ? 'rules:\n  default_pack:\n    enabled: false\n' : '';
   writeFileSync(configPath, configYaml + rulesOff);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = [bin, 'serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, '--config', configPath];
+  const args = [
+    ...(opts.nodeFlags ?? []),
+    entry,
+    'serve',
+    '--data',
+    dataDir,
+    '--listen',
+    `127.0.0.1:${port}`,
+  ];
   const process = await procs.start(
-    'vigie',
+    name,
     globalThis.process.execPath,
-    [...args, '--no-mdns', '--no-local-agent'],
-    {
-      cwd: root,
-    },
+    [...args, '--config', configPath, '--no-mdns', '--no-local-agent'],
+    { cwd: root, env: { ...globalThis.process.env, ...opts.env } },
   );
-  await waitFor('vigie', async () => readStorageStatus(url), {
-    timeoutMs: 60_000,
+  await waitFor(name, async () => readStorageStatus(url), {
+    timeoutMs: 90_000,
     abort: () => (process.hasExited() ? `exited: ${lastLines(process.output())}` : undefined),
   });
   return { process, url, dataDir };

@@ -15,11 +15,11 @@ import { build } from 'esbuild';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fetchText, freePort, waitFor, watchfulSleep } from '../ingest/net';
+import { fetchText, waitFor, watchfulSleep } from '../ingest/net';
 import { superviseBench, type Managed } from '../ingest/processes';
 import { treeRssBytes } from '../ingest/procfs';
 import { parseDuration, scrapeConfigYaml } from '../ingest/scrape-config';
-import { lastLines, readStorageStatus } from '../ingest/vigie';
+import { lastLines, readStorageStatus, startVigie } from '../ingest/vigie';
 import { startFleetProcess } from '../ingest/fleet-process';
 import { summarizeHeapSnapshot } from './heap-summary';
 import { fileRssByPath, readSmapsRollup, type SmapsRollup } from './smaps';
@@ -114,8 +114,6 @@ async function main(): Promise<void> {
         `(figures are noisy on a shared machine; target RSS ≤ ${TARGET_MB} MB)`,
     );
     const { fleet, targets } = await startFleetProcess(procs, root, o.hosts, o.series, bound);
-    const configPath = join(dir, 'vigie.yml');
-    writeFileSync(configPath, scrapeConfigYaml(targets, o.intervalMs));
     let entry = join(root, 'bin', 'vigie.js');
     if (o.bundle) {
       // Beside package.json's folder depth (dist/), as the desktop bundle sits, so the core finds its files.
@@ -132,32 +130,17 @@ async function main(): Promise<void> {
       entry = bundleFile;
     }
     const probeFile = join(dir, 'probe.json');
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const vigie = await procs.start(
-      'vigie',
-      process.execPath,
-      [
-        ...o.nodeFlags,
-        '--import',
-        new URL('memory-probe.js', import.meta.url).href,
+    const { process: vigie, url } = await startVigie(
+      procs,
+      root,
+      dir,
+      scrapeConfigYaml(targets, o.intervalMs),
+      {
         entry,
-        'serve',
-        '--data',
-        join(dir, 'data'),
-        '--listen',
-        `127.0.0.1:${port}`,
-        '--config',
-        configPath,
-        '--no-mdns',
-        '--no-local-agent',
-      ],
-      { cwd: root, env: { ...process.env, VIGIE_MEMORY_PROBE: probeFile, VIGIE_LOG_LEVEL: 'warn' } },
+        nodeFlags: [...o.nodeFlags, '--import', new URL('memory-probe.js', import.meta.url).href],
+        env: { VIGIE_MEMORY_PROBE: probeFile, VIGIE_LOG_LEVEL: 'warn' },
+      },
     );
-    await waitFor('vigie', async () => readStorageStatus(url), {
-      timeoutMs: 60_000,
-      abort: () => (vigie.hasExited() ? `exited: ${lastLines(vigie.output())}` : undefined),
-    });
     const dead = (): string | undefined => {
       const gone = [fleet, vigie].find((p) => p.hasExited());
       return gone && `${gone.name} exited: ${lastLines(gone.output())}`;
