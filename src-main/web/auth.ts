@@ -5,6 +5,7 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Access } from './access';
 import { json } from './respond';
+import { crossOrigin } from './route-helpers';
 
 /** SESSION_COOKIE names the login cookie. */
 export const SESSION_COOKIE = 'vigie_session';
@@ -100,13 +101,7 @@ export function accessControl(access: Access | undefined): MiddlewareHandler {
  */
 function crossSiteWrite(c: Context): boolean {
   if (isRead(c.req.method, '') || remoteAddress(c).inProcess) return false;
-  const origin = c.req.header('origin');
-  if (origin === undefined) return false;
-  try {
-    return new URL(origin).host !== new URL(c.req.url).host;
-  } catch {
-    return true;
-  }
+  return crossOrigin(c);
 }
 
 function isRead(method: string, path: string): boolean {

@@ -5,26 +5,13 @@ import type { Context, Hono } from 'hono';
 import type { ReceiverConfig } from '../config/api';
 import type { TelegramTarget } from '../notify/api';
 import type { WebDeps } from './api';
-import { json } from './respond';
+import { jsonObject as body, ok, refuse as fail } from './route-helpers';
 import { loadUiSettings, saveUiSettings, TELEGRAM_TOKEN, type UiSettings } from './settings-doc';
-
-const ok = (data: unknown): Response => json({ status: 'success', data });
-const fail = (status: number, error: string): Response =>
-  json({ status: 'error', errorType: status === 404 ? 'not_found' : 'bad_data', error }, status);
 
 /** SettingsLimits bound what the page may set; every one has a default. */
 export interface SettingsLimits {
   /** maxRetentionDays caps the retention (default 3650). */
   maxRetentionDays?: number;
-}
-
-async function body(c: Context): Promise<Record<string, unknown>> {
-  try {
-    const b: unknown = await c.req.json();
-    return b !== null && typeof b === 'object' ? (b as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
 
 /** MASK replaces a secret in the receivers the page shows. */
