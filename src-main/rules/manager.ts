@@ -14,7 +14,7 @@ export interface RuleManagerOptions {
   engine: Engine;
   /**
    * engineFor builds an engine over a given Querier (createEngine with the configured options). With it,
-   * each group evaluation selects each metric once and answers its rules from that (rules/select-cache.ts).
+   * each group evaluation selects each metric once and answers its rules from that (rules/cycle-querier.ts).
    */
   engineFor?: (querier: Querier) => Engine;
   storage: Storage;

@@ -6,7 +6,7 @@ import type { GroupStatus, NotifierAlert, RuleStatus } from './api';
 import { AlertingRule, type AlertContext } from './alerting-rule';
 import type { TemplateSample } from './template';
 import type { GroupDef, RuleDef } from './rule-file';
-import { CycleQuerier } from './select-cache';
+import { CycleQuerier } from './cycle-querier';
 import type { WindowCache } from './window-cache';
 
 /** RecordingRule holds one recording rule's last outcome. */

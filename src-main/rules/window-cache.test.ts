@@ -4,7 +4,7 @@ import type { Labels } from '../common/labels';
 import type { Matcher } from '../common/matcher';
 import { MemoryStorage } from '../storage/memory/memory-storage';
 import type { Querier, SeriesData } from '../storage/api';
-import { CycleQuerier } from './select-cache';
+import { CycleQuerier } from './cycle-querier';
 import { WindowCache } from './window-cache';
 
 const S = 1000;
