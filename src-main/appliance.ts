@@ -1,18 +1,15 @@
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { startAgentServer, type AgentServer } from '../agent/src/index';
-import { scrapeConfig, type ScrapeConfig, type VigieConfig } from './config/api';
+import type { VigieConfig } from './config/api';
+import { loadConfig } from './config/load';
 import { loadOrCreateKeypair } from '../agent/src/pairing/protocol';
-import { FileSDDiscoverer } from './discovery/file-sd';
 import { MdnsBrowser } from './discovery/mdns';
 import { AGENT_SERVICE_TYPE, AgentDiscoverer, feedAgentEvent } from './discovery/mdns-agents';
 import { EXPORTER_SERVICE_TYPE, ExporterDiscoverer } from './discovery/mdns-exporters';
 import { SigningFetcher, verifyAgentIdentity } from './pairing/client';
 import { AgentRegistry } from './pairing/registry';
 import { ScrapeHttpClient } from './scrape/http';
-import { StaticDiscoverer } from './discovery/static';
-import type { Discoverer, TargetGroup } from './discovery/api';
 import { createEngine } from './promql/engine';
 import { createParser } from './scrape/exposition/parser';
 import { createScrapeManager } from './scrape/manager';
@@ -39,6 +36,8 @@ import { telegramSetup } from './notify/channels/telegram-setup';
 import type { BuildInfo } from './web/api';
 import { startServer, type RunningServer } from './web/server';
 import type { ListenAddress } from './cli-args';
+import { ConfigReloader, expandRuleFiles } from './config-reload';
+import { LOCAL_JOB, ScrapeJobs } from './scrape-jobs';
 
 /** LogLevel orders the appliance's log lines. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -48,6 +47,10 @@ export type Log = (level: LogLevel, message: string) => void;
 /** ApplianceOptions are the resolved settings of one run (command line over config file over defaults). */
 export interface ApplianceOptions {
   config: VigieConfig;
+  /** configFile is where config came from; SIGHUP, `POST /-/reload` and saving it reload it live. */
+  configFile?: string;
+  /** loadConfig reads configFile again on reload (the command line's overrides applied); default loadConfig. */
+  loadConfig?: (file: string) => Promise<VigieConfig>;
   dataDir: string;
   /** listen is the HTTP listener's address; without one no port is opened (the desktop app calls `fetch`). */
   listen?: ListenAddress;
@@ -77,8 +80,7 @@ export interface Appliance {
   stop(): Promise<void>;
 }
 
-/** LOCAL_JOB is the job of the in-process agent: "node", like node_exporter's, so familiar queries work. */
-export const LOCAL_JOB = 'node';
+export { LOCAL_JOB };
 
 /**
  * startAppliance is the one place that knows every stage and wires them: storage → engine → scrape →
@@ -125,6 +127,7 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
       log: (level, m) => log(level, m),
     });
     cleanup.push(() => router.stop());
+    let ruleFiles = await expandRuleFiles(config.rule_files);
     const rules = await createRuleManager(
       {
         engine,
@@ -147,7 +150,7 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
         state: new AlertStateFile(join(o.dataDir, 'rules', 'alert-state.json')),
         log,
       },
-      config.rule_files,
+      ruleFiles,
     );
     cleanup.push(() => rules.stop());
     const mdnsOn = config.discovery.mdns.enabled;
@@ -179,9 +182,7 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
     cleanup.push(() => probes.stop());
     await probes.applyConfig(checksFromConfig(config.probes));
 
-    const jobs = [...config.scrape_configs];
     let agent: AgentServer | undefined;
-    let localJob: ScrapeConfig | undefined;
     if (o.localAgent) {
       const la = config.local_agent;
       agent = await startAgentServer({
@@ -199,39 +200,19 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
         );
       });
       cleanup.push(() => agent!.close());
-      localJob = localAgentJob(config, jobs, new URL(agent.url).host);
-      jobs.push(localJob);
     }
-    const extra = new Map<string, Discoverer[]>();
     const exporters = new ExporterDiscoverer();
-    if (agents !== undefined) {
-      // mDNS agents join the in-process agent's job ("node"): one job for every machine's node metrics.
-      const agentJob = localJob ?? newJob(config, jobs, LOCAL_JOB);
-      if (!jobs.includes(agentJob)) jobs.push(agentJob);
-      extra.set(agentJob.job_name, [new AgentDiscoverer(agents)]);
-      if (config.discovery.mdns.browse_exporters) {
-        const exporterJob = newJob(config, jobs, 'mdns');
-        jobs.push(exporterJob);
-        extra.set(exporterJob.job_name, [exporters]);
-      }
-    }
-    scrape.applyConfig(jobs);
-
-    const discovery = new AbortController();
-    cleanup.push(async () => discovery.abort());
-    for (const job of jobs) {
-      [...discoverersOf(job, log), ...(extra.get(job.job_name) ?? [])].forEach((d, i) => {
-        // Sources are unique per discoverer only; prefixing keeps two discoverers of a job apart.
-        const send = (groups: TargetGroup[]): void =>
-          scrape.sync(
-            job.job_name,
-            groups.map((g) => ({ ...g, source: `${i}:${g.source}` })),
-          );
-        d.run(discovery.signal, send).catch((e: unknown) =>
-          log('error', `discovery for job ${job.job_name}: ${e}`),
-        );
-      });
-    }
+    const jobs = new ScrapeJobs({
+      scrape,
+      ...(agent !== undefined ? { localAgentAddress: new URL(agent.url).host } : {}),
+      ...(agents !== undefined ? { agentDiscoverer: new AgentDiscoverer(agents) } : {}),
+      ...(agents !== undefined && config.discovery.mdns.browse_exporters
+        ? { exporterDiscoverer: exporters }
+        : {}),
+      log,
+    });
+    cleanup.push(async () => jobs.stop());
+    jobs.apply(config);
 
     if (agents !== undefined) {
       const browser = new MdnsBrowser({
@@ -251,6 +232,33 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
       await browser.start();
     }
 
+    // Reload: the rule files first (a bad one refuses everything), then jobs, receivers, probes, retention.
+    const reloader = new ConfigReloader({
+      ...(o.configFile !== undefined ? { configFile: o.configFile } : {}),
+      initial: config,
+      load: o.loadConfig ?? loadConfig,
+      log,
+      apply: async (next, files) => {
+        jobs.jobs(next);
+        const before = reloader.current().rules;
+        ui.useConfigRules(next.rules);
+        await rules.update(files).catch((e: unknown) => {
+          ui.useConfigRules(before);
+          throw e;
+        });
+        ruleFiles = files;
+        jobs.apply(next);
+        await router.reload(await currentAlerting(next.alerting, documents, ui.secrets));
+        await probes.applyConfig(checksFromConfig(next.probes));
+        storage.options.retentionMs = retentionMs(ui.settings, next.storage.retention);
+        const fixed = restartOnlyChanges(reloader.current(), next);
+        if (fixed.length > 0)
+          log('warn', `config: ${fixed.join(', ')} changed; that takes a restart of Vigie`);
+      },
+    });
+    await reloader.start(ruleFiles);
+    cleanup.push(async () => reloader.stop());
+
     let ready = false;
     const app = createWebApp({
       querier: storage.querier(),
@@ -258,17 +266,19 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
       scrape,
       storageStats: () => storage.stats(),
       buildInfo: buildInfo(),
-      config: () => config,
+      config: () => reloader.current(),
       staticDir: o.staticDir ?? join(import.meta.dirname, '..', 'dist', 'renderer'),
       documents,
       access: ui.access,
       secrets: ui.secrets,
-      ruleEditor: ui.editor(rules, config.rule_files),
+      ruleEditor: ui.editor(rules, () => ruleFiles),
       setRetention: (ms) => (storage.options.retentionMs = ms),
       // The Telegram chat saved in Settings goes live at once: the notifier reloads its receivers.
       onAlertingSettingsChanged: async () =>
-        router.reload(await currentAlerting(config.alerting, documents, ui.secrets)),
+        router.reload(await currentAlerting(reloader.current().alerting, documents, ui.secrets)),
       ready: () => ready,
+      reload: () => reloader.reload('POST /-/reload'),
+      reloadStatus: () => reloader.status(),
       agents,
       alerting: { rules, router, telegram: telegramSetup },
       probes,
@@ -310,32 +320,22 @@ async function agentRegistry(o: ApplianceOptions, store: DocumentStore): Promise
   return registry;
 }
 
-/** newJob is a discovery-only job with the global defaults, named `name` or `name-mdns` when taken. */
-function newJob(config: VigieConfig, jobs: readonly ScrapeConfig[], name: string): ScrapeConfig {
-  const taken = new Set(jobs.map((j) => j.job_name));
-  const job = localAgentJob(config, jobs, '127.0.0.1:1');
-  return { ...job, job_name: taken.has(name) ? `${name}-mdns` : name, static_configs: [] };
-}
+/** RESTART_ONLY are the sections a reload cannot change in a running appliance. */
+const RESTART_ONLY = [
+  'global',
+  'storage.path',
+  'web',
+  'discovery',
+  'local_agent',
+  'query',
+  'rules.window_cache',
+];
 
-/** discoverersOf builds the discoverers a scrape config names. */
-function discoverersOf(job: ScrapeConfig, log: Log): Discoverer[] {
-  const out: Discoverer[] = [];
-  if (job.static_configs.length > 0) out.push(new StaticDiscoverer(job.static_configs));
-  for (const f of job.file_sd_configs)
-    out.push(new FileSDDiscoverer(f, { log: (level, m) => log(level, `file_sd (${job.job_name}): ${m}`) }));
-  return out;
-}
-
-/**
- * localAgentJob scrapes the in-process agent. Its `instance` is the host name, not the ephemeral loopback
- * port, so the machine's series keep their identity across restarts.
- */
-function localAgentJob(config: VigieConfig, jobs: readonly ScrapeConfig[], address: string): ScrapeConfig {
-  const taken = new Set(jobs.map((j) => j.job_name));
-  const name = taken.has(LOCAL_JOB) ? `${LOCAL_JOB}-local` : LOCAL_JOB;
-  return scrapeConfig(name, config.global, {
-    static_configs: [{ targets: [address], labels: { instance: hostname() } }],
-  });
+/** restartOnlyChanges names what changed between two configurations that only a restart applies. */
+export function restartOnlyChanges(before: VigieConfig, after: VigieConfig): string[] {
+  const at = (c: VigieConfig, path: string): unknown =>
+    path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], c);
+  return RESTART_ONLY.filter((p) => JSON.stringify(at(before, p)) !== JSON.stringify(at(after, p)));
 }
 
 /** buildInfo reports Vigie's version where Prometheus reports its own. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config/load';
+import type { VigieConfig } from './config/api';
 import { startAppliance, type Log, type LogLevel } from './appliance';
 import {
   parseImportArgs,
@@ -76,17 +77,24 @@ function readTokenFile(path: string | undefined, where: string): string | undefi
 /** serve runs the appliance until SIGINT/SIGTERM, then stops it cleanly (a second signal forces the exit). */
 async function serve(args: ServeArgs): Promise<void> {
   const log = consoleLog();
-  const config = await loadConfig(args.config);
+  // The flags apply over the file at start and again at every reload.
+  const load = async (file?: string): Promise<VigieConfig> => {
+    const c = await loadConfig(file);
+    c.discovery.mdns.enabled &&= args.mdns;
+    if (args.mdnsInterfaces !== undefined) c.discovery.mdns.interfaces = args.mdnsInterfaces;
+    return c;
+  };
+  const config = await load(args.config);
   const dataDir = resolve(args.data ?? config.storage.path ?? defaultDataDir());
   const listen = args.listen ?? parseListen(config.web.listen, 'web.listen');
-  config.discovery.mdns.enabled &&= args.mdns;
-  if (args.mdnsInterfaces !== undefined) config.discovery.mdns.interfaces = args.mdnsInterfaces;
   const enrollmentToken =
     args.enrollmentTokenFile !== undefined
       ? readTokenFile(args.enrollmentTokenFile, '--enrollment-token-file')
       : readTokenFile(config.discovery.enrollment_token_file, 'discovery.enrollment_token_file:');
   const appliance = await startAppliance({
     config,
+    ...(args.config !== undefined ? { configFile: args.config } : {}),
+    loadConfig: load,
     dataDir,
     listen,
     localAgent: args.localAgent && config.local_agent.enabled,

@@ -45,7 +45,7 @@ test('stored threshold rules and pack overrides reach the rule groups; a refused
       if (fail) throw new Error('refused');
     },
   };
-  const editor = ui.editor(manager, []);
+  const editor = ui.editor(manager, () => []);
   await editor.apply({
     thresholds: [{ name: 'Hot', expr: 'temp', op: '>=', critical: 90, for: 0, enabled: true }],
   });

@@ -23,8 +23,10 @@ export interface UiState {
   settings: UiSettings;
   /** builtin gives the rule manager its file-less groups: default pack and threshold rules, UI included. */
   builtin(): GroupDef[];
-  /** editor connects the Rules and Settings pages to a started rule manager. */
-  editor(rules: Pick<RuleManager, 'update'>, ruleFiles: readonly string[]): RuleEditor;
+  /** editor connects the Rules and Settings pages to a started rule manager; ruleFiles change on reload. */
+  editor(rules: Pick<RuleManager, 'update'>, ruleFiles: () => readonly string[]): RuleEditor;
+  /** useConfigRules swaps in a reloaded file's `rules:` section under what the pages stored. */
+  useConfigRules(rules: RulesConfig): void;
 }
 
 /**
@@ -39,8 +41,9 @@ export function openHeadlessSecrets(dataDir: string): Secrets {
 export async function loadUiState(
   documents: DocumentStore,
   secrets: Secrets,
-  rules: RulesConfig,
+  fileRules: RulesConfig,
 ): Promise<UiState> {
+  let rules = fileRules;
   const settings = await loadUiSettings(documents);
   let thresholds: ThresholdRuleConfig[] = (await loadThresholdRules(documents)).map(({ id: _id, ...r }) => r);
   let pack: Record<string, PackSettingConfig> = settings.defaultPack ?? {};
@@ -63,7 +66,7 @@ export async function loadUiState(
         if (change.thresholds !== undefined) thresholds = change.thresholds;
         if (change.pack !== undefined) pack = change.pack;
         try {
-          await manager.update(ruleFiles);
+          await manager.update(ruleFiles());
         } catch (e) {
           ({ thresholds, pack } = before);
           throw e;
@@ -71,6 +74,9 @@ export async function loadUiState(
       },
       pack: () => packView(effective()),
     }),
+    useConfigRules: (r) => {
+      rules = r;
+    },
   };
 }
 

@@ -38,6 +38,10 @@ export interface WebDeps {
   staticDir?: string;
   /** ready tells whether the appliance finished starting (/-/ready answers 503 until then); default ready. */
   ready?: () => boolean;
+  /** reload re-reads the configuration and rule files (`POST /-/reload`); it rejects with the reason. */
+  reload?: () => Promise<void>;
+  /** reloadStatus is the last reload's outcome, for runtimeinfo; default: loaded at start, successfully. */
+  reloadStatus?: () => { success: boolean; time: number };
   /** startTime of the appliance in ms, for runtimeinfo; defaults to when the app was created. */
   startTime?: number;
   /** agents is the agent registry behind /api/vigie/agents; absent when mDNS discovery is off. */

@@ -101,8 +101,8 @@ export function addStatusRoutes(app: Hono, deps: WebDeps): void {
       data: {
         startTime: new Date(startTime).toISOString(),
         CWD: process.cwd(),
-        reloadConfigSuccess: true,
-        lastConfigTime: new Date(startTime).toISOString(),
+        reloadConfigSuccess: deps.reloadStatus?.().success ?? true,
+        lastConfigTime: new Date(deps.reloadStatus?.().time ?? startTime).toISOString(),
         corruptionCount: 0,
         goroutineCount: 0,
         GOMAXPROCS: availableParallelism(),
@@ -148,6 +148,16 @@ export function addStatusRoutes(app: Hono, deps: WebDeps): void {
   app.on(['GET', 'HEAD'], '/-/ready', () =>
     (deps.ready?.() ?? true) ? text('Vigie is Ready.\n') : text('Service Unavailable\n', 503),
   );
+  // As Prometheus's lifecycle API: a refused reload answers 500 with the reason, the old config running.
+  app.on(['POST', 'PUT'], '/-/reload', async () => {
+    if (deps.reload === undefined) return text('Lifecycle API is not enabled.\n', 403);
+    try {
+      await deps.reload();
+      return text('');
+    } catch (e) {
+      return text(`failed to reload config: ${(e as Error).message}\n`, 500);
+    }
+  });
   app.all('/api/*', (c) =>
     json({ status: 'error', errorType: 'not_found', error: `unknown endpoint ${c.req.path}` }, 404),
   );
