@@ -103,6 +103,7 @@ export async function runDesktop(e: ElectronApi, d: ShellDeps): Promise<DesktopS
   });
   const appliance = await d.startAppliance({
     config,
+    ...(process.env.VIGIE_CONFIG !== undefined ? { configFile: process.env.VIGIE_CONFIG } : {}),
     dataDir,
     localAgent: config.local_agent.enabled,
     staticDir: d.staticDir,
