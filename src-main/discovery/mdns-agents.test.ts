@@ -76,6 +76,9 @@ class FakeDirectory implements AgentDirectory {
   reject(): AgentRecord {
     throw new Error('unused');
   }
+  remove(): AgentRecord {
+    throw new Error('unused');
+  }
   observe(key: string, a: AgentAdvert): void {
     this.fed.push(`observe ${key} ${a.id}`);
   }

@@ -55,6 +55,8 @@ export interface AgentRegistryApi {
    */
   adopt(id: string, expectedFingerprint?: string): AgentRecord;
   reject(id: string): AgentRecord;
+  /** remove forgets the agent (404 when unknown); one still advertising comes back as pending. */
+  remove(id: string): AgentRecord;
 }
 
 /** AgentRegistryError is a refused registry action; status is the HTTP status the API answers with. */

@@ -159,6 +159,20 @@ test('the registry persists in the document store, offline until seen again; a b
   assert.equal(rec.publicKey, kp.publicRaw);
   assert.equal(rec.online, false);
   assert.equal(rec.why, 'not seen since Vigie started');
+  // A removed agent is gone from memory and the database; advertising again brings it back as pending.
+  const changes = { n: 0 };
+  again.onChange(() => changes.n++);
+  again.remove('agent-1');
+  assert.equal(again.get('agent-1'), undefined);
+  assert.equal(changes.n, 1);
+  await again.flush();
+  assert.equal(await store.get(AGENTS_KIND, 'agent-1'), undefined);
+  assert.throws(
+    () => again.remove('agent-1'),
+    (e: unknown) => e instanceof AgentRegistryError && e.status === 404,
+  );
+  again.observe('k', advert(kp));
+  assert.equal(again.get('agent-1')!.state, 'pending');
   await store.put(AGENTS_KIND, 'x', { id: 'x', state: 'maybe' });
   await assert.rejects(
     AgentRegistry.open({ store, verify }),

@@ -206,6 +206,28 @@ export class AgentRegistry implements AgentDirectory {
     return rec;
   }
 
+  /**
+   * remove forgets an agent altogether: its record and adverts go, so it is no longer scraped (its series
+   * get staleness markers). One still on the LAN comes back as pending at its next advert, which is also
+   * how a rejection is undone; retired machines simply stay gone.
+   */
+  remove(id: string): AgentRecord {
+    const rec = this.mustGet(id);
+    this.records.delete(id);
+    for (const [k, a] of this.adverts) if (a.id === id) this.adverts.delete(k);
+    this.opts.log?.('info', `agent ${id} (${rec.hostname}) removed from the registry`);
+    const store = this.opts.store;
+    if (store !== undefined)
+      this.writes = this.writes
+        .then(() => store.delete(AGENTS_KIND, id))
+        .then(
+          () => undefined,
+          (e: unknown) => this.opts.log?.('warn', `agent ${id}: deleting its record failed: ${String(e)}`),
+        );
+    this.changed();
+    return rec;
+  }
+
   /** scrapeIdentity is what scraping agent id needs; undefined unless it is adopted. */
   scrapeIdentity(id: string): ScrapeIdentity | undefined {
     const r = this.records.get(id);

@@ -80,4 +80,13 @@ test('adopt and reject are POST calls with clear refusals', async () => {
   assert.match(again.body.error!, /rejected agents stay rejected/);
   assert.equal((await post('/api/vigie/agents/zz/reject')).status, 404);
   assert.equal(((await call('/api/vigie/agents/a1')).body.data as { state: string }).state, 'adopted');
+  // DELETE forgets an agent (a retired machine), refused cross-site, 404 once gone.
+  assert.equal(
+    (await call('/api/vigie/agents/a2', { method: 'DELETE', headers: { origin: 'http://evil.example' } }))
+      .status,
+    403,
+  );
+  assert.equal((await call('/api/vigie/agents/a2', { method: 'DELETE' })).status, 200);
+  assert.equal((await call('/api/vigie/agents/a2')).status, 404);
+  assert.equal((await call('/api/vigie/agents/a2', { method: 'DELETE' })).status, 404);
 });

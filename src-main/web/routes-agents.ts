@@ -27,7 +27,8 @@ function agentJson(r: AgentRecord): Record<string, unknown> {
 /**
  * addAgentRoutes serves Vigie's agent API: GET /api/vigie/agents lists every discovered agent (pending,
  * adopted, rejected, with hostname, OS, address, fingerprint and any impersonation flags); POST
- * …/{id}/adopt (optionally `fingerprint=` to make sure the right key is pinned) and …/{id}/reject.
+ * …/{id}/adopt (optionally `fingerprint=` to make sure the right key is pinned) and …/{id}/reject; DELETE
+ * …/{id} forgets an agent (a retired machine; one still on the LAN comes back as pending).
  */
 export function addAgentRoutes(app: Hono, agents: AgentRegistryApi | undefined): void {
   app.get('/api/vigie/agents', (c) => {
@@ -43,6 +44,14 @@ export function addAgentRoutes(app: Hono, agents: AgentRegistryApi | undefined):
     const r = agents?.get(c.req.param('id'));
     if (r === undefined) return fail(404, 'not_found', `no agent with id "${c.req.param('id')}"`);
     return json({ status: 'success', data: agentJson(r) });
+  });
+
+  app.delete('/api/vigie/agents/:id', (c) => {
+    if (crossOrigin(c)) return fail(403, 'forbidden', 'cross-origin requests may not change agent trust');
+    if (agents === undefined) return fail(503, 'unavailable', 'agent discovery is off (--no-mdns)');
+    const r = agents.get(c.req.param('id'));
+    if (r === undefined) return fail(404, 'not_found', `no agent with id "${c.req.param('id')}"`);
+    return json({ status: 'success', data: agentJson(agents.remove(r.id)) });
   });
 
   for (const action of ['adopt', 'reject'] as const) {

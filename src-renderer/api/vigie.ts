@@ -35,9 +35,12 @@ export function agents(): Promise<AgentInfo[]> {
   return apiFetch('/api/vigie/agents');
 }
 
-/** agentAction adopts or rejects an agent. */
-export function agentAction(id: string, action: 'adopt' | 'reject'): Promise<AgentInfo> {
-  return apiFetch(`/api/vigie/agents/${encodeURIComponent(id)}/${action}`, { method: 'POST' });
+/** agentAction adopts, rejects or removes (forgets) an agent. */
+export function agentAction(id: string, action: 'adopt' | 'reject' | 'remove'): Promise<AgentInfo> {
+  const path = `/api/vigie/agents/${encodeURIComponent(id)}`;
+  return action === 'remove'
+    ? apiFetch(path, { method: 'DELETE' })
+    : apiFetch(`${path}/${action}`, { method: 'POST' });
 }
 
 /** AlertInfo is one alert as Prometheus's GET /api/v1/alerts lists it. */
