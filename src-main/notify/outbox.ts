@@ -56,8 +56,16 @@ export class Outbox {
   private readonly running = new Set<Promise<void>>();
   private readonly now: () => number;
 
+  private maxAttempts: number;
+
   constructor(private readonly o: OutboxOptions) {
     this.now = o.now ?? Date.now;
+    this.maxAttempts = o.maxAttempts ?? 0;
+  }
+
+  /** setMaxAttempts applies a reloaded `outbox_max_attempts` to the next failures, queued items included. */
+  setMaxAttempts(n: number): void {
+    this.maxAttempts = n;
   }
 
   /** open loads the items left by the last run and starts delivering. */
@@ -177,7 +185,7 @@ export class Outbox {
     }
     it.attempts++;
     it.lastError = result.error;
-    const max = this.o.maxAttempts ?? 0;
+    const max = this.maxAttempts;
     if (result.permanent || (max > 0 && it.attempts >= max)) {
       this.o.log(
         'error',

@@ -215,6 +215,7 @@ export async function createNotifier(o: NotifierOptions): Promise<Notifier> {
       }
       telegram = nextTelegram;
       receivers = new Map(c.receivers.map((r) => [r.name, r]));
+      outbox.setMaxAttempts(c.outbox_max_attempts);
       outbox.wake(changed);
       await startBots(c);
       log('info', `configuration reloaded: ${c.receivers.length} receivers, ${running.size} command bots`);
