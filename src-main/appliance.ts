@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { startAgentServer, type AgentServer } from '../agent/src/index';
-import type { VigieConfig } from './config/api';
+import type { StorageConfig, VigieConfig } from './config/api';
 import { loadConfig } from './config/load';
 import { loadOrCreateKeypair } from '../agent/src/pairing/protocol';
 import { MdnsBrowser } from './discovery/mdns';
@@ -88,12 +88,7 @@ export { LOCAL_JOB };
  */
 export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
   const { config, log } = o;
-  const storage = await openDuckDBStorage({
-    dir: o.dataDir,
-    retentionMs: config.storage.retention,
-    flushIntervalMs: config.storage.flush_interval,
-    blockCacheBytes: config.storage.block_cache_size,
-  });
+  const storage = await openDuckDBStorage(storageOptions(o.dataDir, config.storage));
   const cleanup: (() => Promise<void>)[] = [() => storage.close()];
   const undo = async (): Promise<void> => {
     for (const f of cleanup.reverse()) await f().catch((e: unknown) => log('error', String(e)));
@@ -320,10 +315,26 @@ async function agentRegistry(o: ApplianceOptions, store: DocumentStore): Promise
   return registry;
 }
 
+/** storageOptions are the store's options from the `storage:` section (DuckDB takes sizes in KiB). */
+export function storageOptions(dir: string, s: StorageConfig): Parameters<typeof openDuckDBStorage>[0] {
+  return {
+    dir,
+    retentionMs: s.retention,
+    flushIntervalMs: s.flush_interval,
+    blockCacheBytes: s.block_cache_size,
+    memoryLimit: `${Math.max(1, Math.floor(s.memory_limit / 1024))}KiB`,
+    duckdbSettings: { checkpoint_threshold: `${Math.max(1, Math.floor(s.checkpoint_threshold / 1024))}KiB` },
+  };
+}
+
 /** RESTART_ONLY are the sections a reload cannot change in a running appliance. */
 const RESTART_ONLY = [
-  'global',
+  'global.evaluation_interval',
+  'global.external_labels',
   'storage.path',
+  'storage.block_cache_size',
+  'storage.memory_limit',
+  'storage.checkpoint_threshold',
   'web',
   'discovery',
   'local_agent',

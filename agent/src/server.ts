@@ -2,6 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { encodeBody, MetricsSource, type CollectOptions } from './collect';
 
+/** IDLE_CONNECTION_MS keeps a scraper's connection open between scrapes (up to 5-minute intervals). */
+const IDLE_CONNECTION_MS = 5 * 60_000;
+
 /** AgentServerOptions says where the agent listens and how many scrapes it serves at once. */
 export interface AgentServerOptions extends CollectOptions {
   host: string;
@@ -98,6 +101,10 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
       res.end(`error collecting metrics: ${err instanceof Error ? err.message : String(err)}\n`);
     });
   });
+  // Node closes an idle connection after 5 s, so a scraper polling every 10–60 s reconnected for every
+  // scrape (a TCP and HTTP setup on both ends each time). Idle connections now live past the longest usual
+  // scrape interval, as node_exporter's do; a silent peer's socket still goes after IDLE_CONNECTION_MS.
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       const where = `${opts.host}:${opts.port}`;

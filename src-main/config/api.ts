@@ -47,6 +47,10 @@ export interface StorageConfig {
   flush_interval: number;
   /** block_cache_size bounds the decoded samples kept between queries (bytes, 0 = off). */
   block_cache_size: number;
+  /** memory_limit bounds DuckDB's buffer pool (bytes); past it DuckDB spills to disk. */
+  memory_limit: number;
+  /** checkpoint_threshold is the WAL size at which DuckDB checkpoints (bytes). */
+  checkpoint_threshold: number;
 }
 
 export interface DiscoveryConfig {

@@ -129,6 +129,8 @@ test('an empty file, a comment-only file and no file give the defaults', async (
     retention: 30 * 86_400_000,
     flush_interval: 1_000,
     block_cache_size: 128 * 1024 * 1024,
+    memory_limit: 256 * 1024 * 1024,
+    checkpoint_threshold: 2 * 1024 * 1024,
   });
   assert.deepEqual(d.discovery, {
     mdns: {
@@ -194,6 +196,8 @@ local_agent: {enabled: false, disabled_collectors: [hwmon], systemd_unit_include
     retention: 30 * 86_400_000,
     flush_interval: 60_000,
     block_cache_size: 256 * 1024 * 1024,
+    memory_limit: 256 * 1024 * 1024,
+    checkpoint_threshold: 2 * 1024 * 1024,
   });
   assert.deepEqual(c.discovery, {
     mdns: {
@@ -368,4 +372,19 @@ test('the example config parses and matches the documented defaults', () => {
   );
   assert.equal(c.scrape_configs[1]!.body_size_limit, 10 * 1024 * 1024);
   assert.deepEqual(c.rule_files, [resolve(path, '..', 'rules/*.yml')]);
+});
+
+test("storage's DuckDB limits take sizes and name file, line and key when one is not", () => {
+  assert.throws(
+    () => parseConfig('storage:\n  memory_limit: 256MB\n  checkpoint_threshold: lots\n', 'v.yml'),
+    {
+      name: 'ConfigError',
+      message:
+        'v.yml:3:3: storage.checkpoint_threshold: invalid size "lots" (use a number with a unit: B, KB, MB, GB, TB, KiB, MiB...)',
+    },
+  );
+  assert.throws(
+    () => parseConfig('storage:\n  memory_limit: -1\n', 'v.yml'),
+    /v\.yml:2:3: storage\.memory_limit: invalid size "-1"/,
+  );
 });

@@ -38,6 +38,10 @@ export const DEFAULTS = {
   ruleWindowSamples: 2_000_000,
   /** blockCacheSize: 128 MiB of decoded samples hold a warm 20-panel dashboard over 24 h for 2 hosts. */
   blockCacheSize: 128 * 1024 * 1024,
+  /** duckdbMemoryLimit: DuckDB's buffer pool; an idle 50-host lab uses a small part of it. */
+  duckdbMemoryLimit: 256 * 1024 * 1024,
+  /** checkpointThreshold: a small WAL checkpoints often, so appended rows do not pile up in memory. */
+  checkpointThreshold: 2 * 1024 * 1024,
   ruleWindowIdle: 10 * MINUTE,
   ruleWindowLate: 30 * SECOND,
 } as const;
@@ -243,6 +247,8 @@ function build(raw: RawConfig, dir: string, at: Report): VigieConfig {
       retention: raw.storage?.retention ?? DEFAULTS.retention,
       flush_interval: positive(raw.storage?.flush_interval) ?? DEFAULTS.flushInterval,
       block_cache_size: raw.storage?.block_cache_size ?? DEFAULTS.blockCacheSize,
+      memory_limit: raw.storage?.memory_limit ?? DEFAULTS.duckdbMemoryLimit,
+      checkpoint_threshold: raw.storage?.checkpoint_threshold ?? DEFAULTS.checkpointThreshold,
     },
     discovery: buildDiscovery(raw.discovery ?? {}, dir, at),
     web: { listen: raw.web?.listen ?? DEFAULTS.listen },

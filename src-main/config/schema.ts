@@ -253,6 +253,10 @@ export const configSchema = z.strictObject({
       retention: duration.optional(),
       flush_interval: duration.optional(),
       block_cache_size: size.optional(),
+      /** memory_limit bounds DuckDB's buffer pool (bytes); past it DuckDB spills to disk. */
+      memory_limit: size.optional(),
+      /** checkpoint_threshold is the WAL size at which DuckDB checkpoints (bytes): rows appended since stay in memory. */
+      checkpoint_threshold: size.optional(),
     }),
   ),
   discovery: nullable(
