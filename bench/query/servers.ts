@@ -17,13 +17,20 @@ export interface Server {
 
 /**
  * startVigie runs `vigie serve` over dataDir (no discovery, no local agent) and waits for its ready line;
- * `config`, when given, is its config file (e.g. to try another block cache size).
+ * `config`, when given, is its config file (e.g. to try another block cache size); nodeFlags go to node
+ * (e.g. --trace-gc, --cpu-prof).
  */
-export async function startVigie(procs: Processes, dataDir: string, config?: string): Promise<Server> {
+export async function startVigie(
+  procs: Processes,
+  dataDir: string,
+  config?: string,
+  nodeFlags: readonly string[] = [],
+): Promise<Server> {
   const p = await procs.start(
     'vigie',
     process.execPath,
     [
+      ...nodeFlags,
       ...[
         'bin/vigie.js',
         'serve',

@@ -1,6 +1,7 @@
 import type { SeriesData } from '../storage/api';
 import { QueryError } from './api';
 import type { VectorSelector } from './ast';
+import type { SharedResults } from './shared-results';
 
 /** EvalContext is everything synchronous evaluation needs: the fetched data, the query span and limits. */
 export interface EvalContext {
@@ -20,6 +21,8 @@ export interface EvalContext {
   maxSamples: number;
   /** samplesInStep counts samples held for the current step, checked against maxSamples. */
   samplesInStep: number;
+  /** shared holds subexpression results other instant queries at the same time may reuse (rules). */
+  shared?: SharedResults;
 }
 
 /** position renders a character offset as Prometheus's "(line:col)" annotation suffix. */

@@ -9,12 +9,14 @@ import {
   type RangeSeries,
 } from './api';
 import { typeOf, type Expr, type VectorSelector } from './ast';
+import { DEFAULT_COLUMNAR_MAX_CELLS, evalRangeColumnar } from './columnar';
 import { checkLimits, evalError, type EvalContext } from './context';
 import { Evaluator } from './evaluator';
 import { planSelections } from './plan';
+import type { SharingQuerier } from './shared-results';
 import { parseExpr } from './parse';
 import { translateRE2 } from './re2';
-import { dropMetricName, SeriesCollector, type MSeries, type VSample } from './values';
+import { dropMetricName, keyOf, SeriesCollector, type MSeries, type VSample } from './values';
 
 /** EngineOptions are the engine-wide defaults; every field has a sane default. */
 export interface EngineOptions {
@@ -26,6 +28,11 @@ export interface EngineOptions {
   maxSamples?: number;
   /** subqueryStepMs is the step of subqueries written without one (default 1 m). */
   subqueryStepMs?: number;
+  /**
+   * columnarMaxCells bounds the step values (9 B each) a range query evaluated a series at a time may hold
+   * (default 10 million); past it (or when 0) the query is evaluated step by step.
+   */
+  columnarMaxCells?: number;
 }
 
 /** PARSE_CACHE_SIZE bounds the parsed expressions kept by text (a dashboard's and the rules' queries). */
@@ -60,6 +67,7 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
   const timeout = opts.timeoutMs ?? 2 * 60_000;
   const maxSamples = opts.maxSamples ?? 50e6;
   const subqueryStep = opts.subqueryStepMs ?? 60_000;
+  const columnarMaxCells = opts.columnarMaxCells ?? DEFAULT_COLUMNAR_MAX_CELLS;
 
   async function prepare(
     text: string,
@@ -97,9 +105,18 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
     return { expr, ctx };
   }
 
+  /** released gives a finished query's selected data back to the querier (Querier.release) and returns r. */
+  const released = <R>(ctx: EvalContext, r: R): R => {
+    if (querier.release !== undefined) for (const d of ctx.data.values()) querier.release(d);
+    return r;
+  };
+
   return {
     async instantQuery(text, t, q) {
       const { expr, ctx } = await prepare(text, t, t, 0, q);
+      // Rules' queriers share subexpression results between the queries of one evaluation time.
+      const shared = (querier as SharingQuerier).sharedResults;
+      if (shared !== undefined) ctx.shared = shared;
       const ev = new Evaluator(ctx);
       const v = ev.eval(expr, t);
       let value: PromValue;
@@ -134,6 +151,10 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
           'bad_data',
           `invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`,
         );
+      // Most dashboard queries have a columnar form, many times faster; it yields the same numbers.
+      const columns = columnarMaxCells > 0 ? evalRangeColumnar(expr, ctx, columnarMaxCells) : undefined;
+      if (columns !== undefined)
+        return released(ctx, result({ type: 'matrix', series: mergeSeries(columns) }, ctx));
       const ev = new Evaluator(ctx);
       const collector = new SeriesCollector();
       for (let t = start; t <= end; t += step) {
@@ -149,7 +170,7 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
         for (const s of samples)
           if (!collector.add(s, t)) throw evalError('vector cannot contain metrics with the same labelset');
       }
-      return result({ type: 'matrix', series: mergeSeries(collector.series()) }, ctx);
+      return released(ctx, result({ type: 'matrix', series: mergeSeries(collector.series()) }, ctx));
     },
   };
 }
@@ -163,7 +184,7 @@ function cleanupVector(samples: VSample[]): VSample[] {
   const seen = new Set<string>();
   return samples.map((s) => {
     const labels = s.dropName ? dropMetricName(s.labels) : s.labels;
-    const key = labelsKey(labels);
+    const key = keyOf(labels);
     if (seen.has(key)) throw evalError('vector cannot contain metrics with the same labelset');
     seen.add(key);
     return { ...s, labels };

@@ -6,6 +6,7 @@ import { evalAggregate } from './aggregate';
 import { evalBinary } from './binary';
 import { evalCall } from './functions';
 import { COUNTS_RESETS, counterInfo, KEEPS_NAME, resetCounts, type WindowFn } from './range-functions';
+import { copyValue, sharedKey } from './shared-results';
 import { SeriesCollector, type MSeries, type Value, type VSample } from './values';
 
 /** resolveAt turns an @ modifier into a time in ms. */
@@ -38,6 +39,12 @@ function hasStale(s: SeriesData): boolean {
   return has;
 }
 
+/** staleIn tells whether v[lo, hi) holds a staleness marker. */
+function staleIn(v: Float64Array, lo: number, hi: number): boolean {
+  for (let i = lo; i < hi; i++) if (isStaleNaN(v[i]!)) return true;
+  return false;
+}
+
 const resetsMemo = new WeakMap<SeriesData, Int32Array>();
 
 /** resetsOf is resetCounts of a fetched series, memoised like hasStale. */
@@ -55,9 +62,26 @@ export class Evaluator {
    */
   private readonly subqueryCache = new Map<SubqueryExpr, Map<number, VSample[]>>();
 
+  /** subqueryDepth counts the subqueries being evaluated: inside one, a series' data serves many steps. */
+  private subqueryDepth = 0;
+
   constructor(readonly ctx: EvalContext) {}
 
+  /** eval evaluates e at ts, reusing a result another query at ts left in ctx.shared (rules). */
   eval(e: Expr, ts: number): Value {
+    const key = this.ctx.shared !== undefined ? sharedKey(e, ts, this.ctx) : undefined;
+    if (key === undefined) return this.evalNode(e, ts);
+    const hit = this.ctx.shared!.get(key);
+    if (hit !== undefined) {
+      if (hit.type === 'vector') countSamples(this.ctx, hit.samples.length);
+      return copyValue(hit);
+    }
+    const v = this.evalNode(e, ts);
+    this.ctx.shared!.set(key, v);
+    return copyValue(v);
+  }
+
+  private evalNode(e: Expr, ts: number): Value {
     switch (e.kind) {
       case 'number':
         return { type: 'scalar', v: e.value };
@@ -185,8 +209,11 @@ export class Evaluator {
       if (lo >= hi) continue;
       let pt: ArrayLike<number> = s.t;
       let pv: ArrayLike<number> = s.v;
-      let resets = wantResets ? resetsOf(s) : undefined;
-      if (hasStale(s)) {
+      // One window per series (an instant query, as rules run): scanning the window beats memoising
+      // resets and staleness over the whole series, which only pays when many steps reuse the series.
+      const once = this.ctx.step === 0 && this.subqueryDepth === 0;
+      let resets = wantResets && !once ? resetsOf(s) : undefined;
+      if (once ? staleIn(s.v, lo, hi) : hasStale(s)) {
         resets = undefined;
         const ct: number[] = [];
         const cv: number[] = [];
@@ -222,6 +249,15 @@ export class Evaluator {
 
   /** subquery evaluates the inner expression at each subquery step and gathers the points per series. */
   subquery(e: SubqueryExpr, ts: number): MSeries[] {
+    this.subqueryDepth++;
+    try {
+      return this.subqueryPoints(e, ts);
+    } finally {
+      this.subqueryDepth--;
+    }
+  }
+
+  private subqueryPoints(e: SubqueryExpr, ts: number): MSeries[] {
     const collector = new SeriesCollector();
     let cache = this.subqueryCache.get(e);
     if (cache === undefined) this.subqueryCache.set(e, (cache = new Map()));

@@ -167,7 +167,8 @@ function groupBuckets(ev: Evaluator, e: Call, samples: VSample[], argIndex: numb
   return [...groups.values()];
 }
 
-function parseLe(s: string): number {
+/** parseLe reads a bucket's `le` label as Prometheus does; NaN when malformed. */
+export function parseLe(s: string): number {
   const t = s.trim();
   if (/^[+]?inf$/i.test(t)) return Infinity;
   if (/^-inf$/i.test(t)) return -Infinity;

@@ -34,11 +34,21 @@ export function kahanAdd(x: number, sum: number, c: number): [number, number] {
   return [t, c];
 }
 
-/** dropMetricName returns labels without __name__. */
+/** dropped memoises dropMetricName per label-set object (a series keeps its object across steps/queries). */
+const dropped = new WeakMap<Labels, Labels>();
+
+/**
+ * dropMetricName returns labels without __name__: the same object for the same input, so that memos keyed
+ * by label objects downstream (result keys, rules' alert identities) hold across steps and queries.
+ */
 export function dropMetricName(l: Labels): Labels {
   if (l.__name__ === undefined) return l;
-  const { __name__: _n, ...rest } = l;
-  return rest;
+  let out = dropped.get(l);
+  if (out === undefined) {
+    const { __name__: _n, ...rest } = l;
+    dropped.set(l, (out = rest));
+  }
+  return out;
 }
 
 /** formatFloat renders a number as Go's strconv.FormatFloat(v, 'f', -1, 64) does (count_values, le). */

@@ -101,6 +101,12 @@ export interface Querier {
   ): Promise<string[]>;
   /** metadata lists known metric families, optionally for one metric. */
   metadata(metric?: string, limit?: number): Promise<Map<string, MetricMetadata>>;
+  /**
+   * release (optional) gives a select's answer back once the caller is done with it, so that later selects
+   * reuse its memory. Only the querier that answered may be given it, and nothing may read it afterwards:
+   * a wrapper that keeps answers (a cache) must not forward release.
+   */
+  release?(data: readonly SeriesData[]): void;
 }
 
 /** StorageStats is what the status API and benchmarks report. */

@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { STALE_NAN } from '../../common/sample';
 import { blockSeriesTable, blockTable, kRanges, ranksOf, type Block } from './block-catalog';
 import type { DecodedSeries } from './block-cache';
@@ -37,10 +37,13 @@ export async function readBlock(
   const baseT = new Float64Array(nK);
   const baseV = new Float64Array(nK);
   const scale = new Float64Array(nK);
-  const bases = await conn.runAndReadAll(
+  const basesQuery = await prepared(
+    conn,
     `SELECT k, base_t::DOUBLE, base_v::DOUBLE, e FROM ${blockSeriesTable(b.seq)} WHERE k BETWEEN $1 AND $2`,
-    [ks[0]!, ks[ks.length - 1]!],
   );
+  basesQuery.bindInteger(1, ks[0]!);
+  basesQuery.bindInteger(2, ks[ks.length - 1]!);
+  const bases = await basesQuery.runAndReadAll();
   for (const [k, bt, bv, e] of bases.getRows() as [number, number, number, number][]) {
     baseT[k] = bt;
     baseV[k] = bv;
@@ -51,16 +54,48 @@ export async function readBlock(
     // Only a BETWEEN (which zone maps prune): the decoder relies on each series' rows arriving contiguous and
     // in insertion order, and DuckDB may turn a long `k IN (…)` list into a join that does not keep that
     // order; rows of unwanted series inside a range are skipped by the decoder instead.
-    const result = await conn.stream(
+    const rows = await prepared(
+      conn,
       `SELECT k, dt, dv, v FROM ${blockTable(b.seq)} WHERE k BETWEEN $1 AND $2`,
-      [lo, hi],
     );
+    rows.bindInteger(1, lo);
+    rows.bindInteger(2, hi);
+    const result = await rows.stream();
     for (;;) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;
       decoder.decode(blockColumns(chunk));
     }
   }
+}
+
+/** STATEMENTS_MAX bounds the prepared block queries kept per connection (two per recently read block). */
+const STATEMENTS_MAX = 256;
+const statements = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
+
+/**
+ * prepared returns the connection's prepared statement for sql, prepared on first use: parsing and planning
+ * a block query cost ~1 ms, more than decoding one series' rows of a block, and a 24 h select of one
+ * series runs two per block. Block tables are never altered, only dropped (retention) after which their
+ * statements are no longer asked for and age out of the LRU.
+ */
+async function prepared(conn: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+  let byText = statements.get(conn);
+  if (byText === undefined) statements.set(conn, (byText = new Map()));
+  let p = byText.get(sql);
+  if (p !== undefined) {
+    byText.delete(sql);
+    byText.set(sql, p);
+    return p;
+  }
+  p = await conn.prepare(sql);
+  byText.set(sql, p);
+  if (byText.size > STATEMENTS_MAX) {
+    const [oldest, stmt] = byText.entries().next().value!;
+    byText.delete(oldest);
+    stmt.destroySync();
+  }
+  return p;
 }
 
 /** SeriesGrower collects one series' decoded samples of a block into growing typed arrays. */
@@ -97,18 +132,20 @@ class SeriesGrower implements SampleTarget {
 }
 
 /**
- * readBlockSeries decodes every sample of the given series ids in block b (whole block, no time range), for
- * the block cache; ids absent from the block are absent from the answer.
+ * readBlockSeries decodes the samples in [mint, maxt] (by default all: what the block cache keeps) of the
+ * given series ids in block b; ids without such samples are absent from the answer.
  */
 export async function readBlockSeries(
   conn: DuckDBConnection,
   b: Block,
   ids: readonly number[],
+  mint = -Infinity,
+  maxt = Infinity,
 ): Promise<Map<number, DecodedSeries>> {
   const perSeries = Math.ceil(b.rows / Math.max(1, b.seriesOfK.length)) + 16;
   const targets: SeriesGrower[] = [];
   for (const id of ids) targets[id] = new SeriesGrower(perSeries);
-  await readBlock(conn, b, ids, -Infinity, Infinity, targets);
+  await readBlock(conn, b, ids, mint, maxt, targets);
   const out = new Map<number, DecodedSeries>();
   for (const id of ids) {
     const g = targets[id]!;

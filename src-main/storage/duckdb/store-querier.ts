@@ -1,9 +1,9 @@
-import type { Labels } from '../../common/labels';
 import type { Matcher } from '../../common/matcher';
 import type { MetricMetadata, Querier, SeriesData } from '../api';
 import { blockCacheOf, type BlockCache, type DecodedSeries } from './block-cache';
 import { ranksOf, sqlTime, type Block } from './block-catalog';
-import { readBlock, readBlockSeries } from './block-reader';
+import { readBlockSeries } from './block-reader';
+import { selectBuffersOf, type SelectBuffers } from './select-buffers';
 import type { DuckDBStorage } from './duckdb-storage';
 import type { IndexedSeries } from './series-index';
 import { readSampleChunk, type SampleSink } from './vectors';
@@ -11,71 +11,103 @@ import { readSampleChunk, type SampleSink } from './vectors';
 /** HEAD_IN_LIST_MAX is the most ids put in a head query's IN list; past it rows are filtered in JS. */
 const HEAD_IN_LIST_MAX = 1000;
 
-/** SampleAccumulator grows one series' result arrays and notes whether they arrived out of time order. */
+/** SampleAccumulator grows one series' samples from the head table and the write buffer, in arrival order. */
 class SampleAccumulator {
-  t: Float64Array;
-  v: Float64Array;
+  t = new Float64Array(16);
+  v = new Float64Array(16);
   n = 0;
-  sorted = true;
-
-  constructor(capacity: number) {
-    this.t = new Float64Array(capacity);
-    this.v = new Float64Array(capacity);
-  }
 
   push(t: number, v: number): void {
     if (this.n === this.t.length) {
-      const nt = new Float64Array(this.n * 2 + 16);
-      const nv = new Float64Array(this.n * 2 + 16);
+      const nt = new Float64Array(this.n * 2);
+      const nv = new Float64Array(this.n * 2);
       nt.set(this.t);
       nv.set(this.v);
       this.t = nt;
       this.v = nv;
     }
-    if (this.n > 0 && t < this.t[this.n - 1]!) this.sorted = false;
     this.t[this.n] = t;
     this.v[this.n++] = v;
   }
+}
 
-  /** append adds the samples of d with t in [mint, maxt] (one series' rows of one block, in time order). */
-  append(d: DecodedSeries, mint: number, maxt: number): void {
-    const lo = firstIndex(d.t, (t) => t >= mint);
-    const hi = firstIndex(d.t, (t) => t > maxt);
-    const m = hi - lo;
-    if (m <= 0) return;
-    if (this.n + m > this.t.length) {
-      const cap = Math.max(this.n + m, this.n * 2 + 16);
-      const nt = new Float64Array(cap);
-      const nv = new Float64Array(cap);
-      nt.set(this.t.subarray(0, this.n));
-      nv.set(this.v.subarray(0, this.n));
-      this.t = nt;
-      this.v = nv;
-    }
-    if (this.n > 0 && d.t[lo]! < this.t[this.n - 1]!) this.sorted = false;
-    this.t.set(d.t.subarray(lo, hi), this.n);
-    this.v.set(d.v.subarray(lo, hi), this.n);
-    this.n += m;
-  }
+/**
+ * Parts is one series' samples as found, in block order: decoded block series (whole, or trimmed for a
+ * wide scan) and last the head's and write buffer's rows.
+ */
+interface Parts {
+  blocks: DecodedSeries[];
+  tail: SampleAccumulator | undefined;
+}
 
-  /** result returns the samples trimmed and, if blocks overlapped (late data), sorted by time. */
-  result(labels: Labels): SeriesData {
-    // Keep the arrays (no copy) when they are mostly filled, as the pre-sizing usually makes them.
-    const keep = this.n >= this.t.length * 0.75;
-    let t = keep ? this.t.subarray(0, this.n) : this.t.slice(0, this.n);
-    let v = keep ? this.v.subarray(0, this.n) : this.v.slice(0, this.n);
-    if (!this.sorted) {
-      const order = Array.from(t.keys()).sort((a, b) => t[a]! - t[b]!);
-      const st = new Float64Array(this.n);
-      const sv = new Float64Array(this.n);
-      order.forEach((j, i) => {
-        st[i] = t[j]!;
-        sv[i] = v[j]!;
-      });
-      [t, v] = [st, sv];
+/**
+ * assemble joins each series' parts within [mint, maxt] into one (t, v) pair. Sizes are counted first and
+ * all series share one exactly-sized buffer per column: a 24 h dashboard select is a few hundred series of
+ * thousands of samples, and one allocation with one copy per sample is what keeps its warm path cheap
+ * (growing per-series arrays cost a zeroed allocation, a copy and a trim per series). Parts that overlap
+ * in time (late data compacted into its own block) are sorted.
+ */
+function assemble(
+  pool: SelectBuffers,
+  series: readonly IndexedSeries[],
+  parts: readonly (Parts | undefined)[],
+  mint: number,
+  maxt: number,
+): SeriesData[] {
+  let total = 0;
+  for (const s of series) {
+    const p = parts[s.id]!;
+    for (const d of p.blocks) {
+      const [lo, hi] = inRange(d.t, mint, maxt);
+      total += Math.max(0, hi - lo);
     }
-    return { labels, t, v };
+    total += p.tail?.n ?? 0;
   }
+  if (total === 0) return [];
+  const T = pool.take(total);
+  const V = pool.take(total);
+  const out: SeriesData[] = [];
+  let off = 0;
+  for (const s of series) {
+    const p = parts[s.id]!;
+    const from = off;
+    let sorted = true;
+    for (const d of p.blocks) {
+      const [lo, hi] = inRange(d.t, mint, maxt);
+      if (hi <= lo) continue;
+      if (off > from && d.t[lo]! < T[off - 1]!) sorted = false;
+      T.set(d.t.subarray(lo, hi), off);
+      V.set(d.v.subarray(lo, hi), off);
+      off += hi - lo;
+    }
+    const tail = p.tail;
+    if (tail !== undefined)
+      for (let i = 0; i < tail.n; i++) {
+        if (off > from && tail.t[i]! < T[off - 1]!) sorted = false;
+        T[off] = tail.t[i]!;
+        V[off++] = tail.v[i]!;
+      }
+    if (off === from) continue;
+    const t = T.subarray(from, off);
+    const v = V.subarray(from, off);
+    if (!sorted) sortByTime(t, v);
+    out.push({ labels: s.labels, t, v });
+  }
+  return out;
+}
+
+/** inRange is the index range [lo, hi) of the ascending t[] within [mint, maxt]. */
+function inRange(t: Float64Array, mint: number, maxt: number): [number, number] {
+  return [firstIndex(t, (x) => x >= mint), firstIndex(t, (x) => x > maxt)];
+}
+
+/** sortByTime sorts a series' samples by time in place (late data read from overlapping blocks). */
+function sortByTime(t: Float64Array, v: Float64Array): void {
+  const order = Array.from(t.keys()).sort((a, b) => t[a]! - t[b]!);
+  const st = order.map((j) => t[j]!);
+  const sv = order.map((j) => v[j]!);
+  t.set(st);
+  v.set(sv);
 }
 
 /**
@@ -92,20 +124,18 @@ export function createQuerier(st: DuckDBStorage): Querier {
     async select(matchers, mint, maxt) {
       const series = pick([matchers], mint, maxt);
       if (series.length === 0) return [];
-      const accs: (SampleAccumulator | undefined)[] = new Array(st.index.nextId);
-      // Size each series' arrays for its expected sample count, so that a long range does not regrow.
-      let expected = 16;
-      for (const b of st.blocks)
-        if (b.mint <= maxt && b.maxt >= mint) expected += Math.ceil(b.rows / Math.max(1, b.seriesOfK.length));
-      expected = Math.min(expected, 1 << 16);
-      for (const s of series) accs[s.id] = new SampleAccumulator(expected);
-      const sink: SampleSink = (id, t, v) => accs[id]?.push(t, v);
+      const parts: (Parts | undefined)[] = new Array(st.index.nextId);
+      for (const s of series) parts[s.id] = { blocks: [], tail: undefined };
+      const sink: SampleSink = (id, t, v) => {
+        const p = parts[id];
+        if (p !== undefined) (p.tail ??= new SampleAccumulator()).push(t, v);
+      };
       const ids = series.map((s) => s.id);
       const cache = blockCacheOf(st, cacheBytes(st));
       await st.mutex.run(async () => {
         st.assertOpen();
         for (const b of st.blocks)
-          if (b.mint <= maxt && b.maxt >= mint) await readCached(st, cache, b, ids, mint, maxt, accs);
+          if (b.mint <= maxt && b.maxt >= mint) await readParts(st, cache, b, ids, mint, maxt, parts);
         if (st.headMinT <= maxt) await readHead(st, ids, mint, maxt, sink);
         const buf = st.buffer;
         for (let i = 0; i < buf.length; i++) {
@@ -113,12 +143,14 @@ export function createQuerier(st: DuckDBStorage): Querier {
           if (t >= mint && t <= maxt) sink(buf.ids[i]!, t, buf.vs[i]!);
         }
       });
-      const out: SeriesData[] = [];
-      for (const s of series) {
-        const acc = accs[s.id]!;
-        if (acc.n > 0) out.push(acc.result(s.labels));
+      return assemble(selectBuffersOf(st, poolBytes(st)), series, parts, mint, maxt);
+    },
+    release(data) {
+      const pool = selectBuffersOf(st, poolBytes(st));
+      for (const s of data) {
+        pool.give(s.t.buffer);
+        pool.give(s.v.buffer);
       }
-      return out;
     },
     async series(sets, mint, maxt, limit) {
       return cap(
@@ -149,43 +181,46 @@ export function createQuerier(st: DuckDBStorage): Querier {
   };
 }
 
+/** poolBytes is the select buffer pool's budget: a quarter of the block cache's (none without a cache). */
+function poolBytes(st: DuckDBStorage): number {
+  return Math.floor(st.options.blockCacheBytes / 4);
+}
+
 /** cacheBytes is the store's block cache budget (its `blockCacheBytes` option). */
 function cacheBytes(st: DuckDBStorage): number {
   return st.options.blockCacheBytes;
 }
 
 /**
- * readCached adds block b's samples of the ids in [mint, maxt] to their accumulators: series found in the
- * block cache are copied from it; the others are decoded whole from DuckDB and cached, unless they would
- * fill more than half the cache (a one-off wide scan), which is streamed straight into the accumulators
- * so that it does not evict what dashboards keep reading.
+ * readParts adds block b's samples of the ids to their parts: series found in the block cache are taken
+ * from it; the others are decoded whole from DuckDB and cached, unless they would fill more than half the
+ * cache (a one-off wide scan), which are decoded only within [mint, maxt] and not kept, so that they do
+ * not evict what dashboards keep reading.
  */
-async function readCached(
+async function readParts(
   st: DuckDBStorage,
   cache: BlockCache,
   b: Block,
   ids: readonly number[],
   mint: number,
   maxt: number,
-  accs: readonly (SampleAccumulator | undefined)[],
+  parts: readonly (Parts | undefined)[],
 ): Promise<void> {
-  if (cache.maxBytes === 0) return readBlock(st.conn, b, ids, mint, maxt, accs);
   const kOf = ranksOf(b);
   const missing: number[] = [];
   for (const id of ids) {
     if (id >= kOf.length || kOf[id]! < 0) continue;
-    const d = cache.get(b, id);
-    if (d !== undefined) accs[id]!.append(d, mint, maxt);
+    const d = cache.maxBytes > 0 ? cache.get(b, id) : undefined;
+    if (d !== undefined) parts[id]!.blocks.push(d);
     else missing.push(id);
   }
   if (missing.length === 0) return;
   const perSeries = Math.ceil(b.rows / Math.max(1, b.seriesOfK.length));
-  if (missing.length * perSeries * 16 > cache.maxBytes / 2)
-    return readBlock(st.conn, b, missing, mint, maxt, accs);
-  const got = await readBlockSeries(st.conn, b, missing);
+  const keep = missing.length * perSeries * 16 <= cache.maxBytes / 2;
+  const got = await readBlockSeries(st.conn, b, missing, keep ? -Infinity : mint, keep ? Infinity : maxt);
   for (const [id, d] of got) {
-    cache.put(b, id, d);
-    accs[id]!.append(d, mint, maxt);
+    if (keep) cache.put(b, id, d);
+    parts[id]!.blocks.push(d);
   }
 }
 
