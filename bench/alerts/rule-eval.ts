@@ -6,6 +6,7 @@
 // `engineFor`) and one querying the store for every selector; wall and CPU time per cycle, p50 and p95.
 //   node --import tsx bench/alerts/rule-eval.ts [--hosts 50] [--series 1000] [--rules 200] [--cycles 20]
 //     [--history 90]     (steps of 10 s written before the first cycle)  [--ab 0]  (cached manager only)
+//     [--shared 0]       (rules of a cycle do not share subexpression results)
 //     [--profile 1]      (CPU profile of the cycles after the first to /tmp/rule-eval.cpuprofile; summarise
 //                         with bench/ingest/cpuprofile-summary.ts)
 import { readFileSync } from 'node:fs';
@@ -34,6 +35,8 @@ const HISTORY = arg('history', 90);
 /** AB 0 runs only the cached manager; PROFILE 1 writes a CPU profile of the cycles after the first. */
 const AB = arg('ab', 1);
 const PROFILE = arg('profile', 0);
+/** SHARED 0 turns off sharing subexpression results between the rules of one cycle (for an A/B). */
+const SHARED = arg('shared', 1);
 const STEP = 10_000;
 
 /** Fleet is the simulated hosts with each series' labels parsed once and its storage ref cached. */
@@ -118,6 +121,7 @@ async function main(): Promise<void> {
         {
           engine: createEngine(storage.querier()),
           ...(cached ? { engineFor: (q) => createEngine(q) } : {}),
+          ...(SHARED === 0 ? { sharedResults: { maxSamples: 0 } } : {}),
           storage,
           send: (a) => (sent += a.length),
           evaluationIntervalMs: STEP,

@@ -7,6 +7,37 @@ import { CompiledTemplate, type TemplateData, type TemplateQuery } from './templ
 /** RESOLVED_RETENTION_MS keeps a resolved alert around (and re-sent as resolved) for 15 min, as Prometheus. */
 export const RESOLVED_RETENTION_MS = 15 * 60_000;
 
+/** Identity is what an alert's series decides: its labels before and after the label templates, and key. */
+interface Identity {
+  base: Labels;
+  labels: Labels;
+  key: string;
+}
+
+/** AlertSeries are the label sets of the ALERTS and ALERTS_FOR_STATE series an alert writes. */
+interface AlertSeries {
+  pending: Labels;
+  firing: Labels;
+  forState: Labels;
+}
+
+/** SERIES memoises each alert's AlertSeries by its labels object, which lasts as long as the alert. */
+const SERIES = new WeakMap<Labels, AlertSeries>();
+
+/** seriesOf gives the same label objects every cycle, so that writing them skips hashing (rule-group). */
+function seriesOf(a: ActiveAlert): AlertSeries {
+  let s = SERIES.get(a.labels);
+  if (s === undefined) {
+    s = {
+      pending: { ...a.labels, [METRIC_NAME]: 'ALERTS', alertstate: 'pending' },
+      firing: { ...a.labels, [METRIC_NAME]: 'ALERTS', alertstate: 'firing' },
+      forState: { ...a.labels, [METRIC_NAME]: 'ALERTS_FOR_STATE' },
+    };
+    SERIES.set(a.labels, s);
+  }
+  return s;
+}
+
 /** AlertContext is what templates and notifications need from outside the rule. */
 export interface AlertContext {
   externalLabels: Labels;
@@ -31,6 +62,13 @@ export class AlertingRule {
   private readonly annotationTemplates: [string, CompiledTemplate][];
   /** usesQuery: some template calls `query`, so expansion awaits queries. */
   private readonly usesQuery: boolean;
+  /** fixedLabels: no label template has an action, so an alert's labels depend on its series only. */
+  private readonly fixedLabels: boolean;
+  /**
+   * identities memoises, per result label set (the engine hands out the same object every cycle), the
+   * alert's labels and key when fixedLabels: a firing alert otherwise rebuilds and hashes them each cycle.
+   */
+  private readonly identities = new WeakMap<Labels, Identity>();
 
   constructor(readonly def: RuleDef) {
     const name = `__alert_${def.name}`;
@@ -40,6 +78,30 @@ export class AlertingRule {
       CompiledTemplate.compile(name, v),
     ]);
     this.usesQuery = [...this.labelTemplates, ...this.annotationTemplates].some(([, t]) => t.usesQuery);
+    this.fixedLabels = Object.values(def.labels).every((v) => !v.includes('{{'));
+  }
+
+  /** identity is an alert's base labels (the series' without __name__), labels and key. */
+  private async identity(s: InstantSample, ctx: AlertContext): Promise<Identity> {
+    let id = this.fixedLabels ? this.identities.get(s.labels) : undefined;
+    if (id !== undefined) return id;
+    const base: Record<string, string> = {};
+    for (const k in s.labels) if (k !== METRIC_NAME) base[k] = s.labels[k]!;
+    const data: TemplateData = { ...this.dataFor(base, ctx), value: s.v };
+    const labels: Record<string, string> = { ...base };
+    for (const [k, t] of this.labelTemplates) {
+      const v = await this.expand(t, data, ctx);
+      if (v === '') delete labels[k];
+      else labels[k] = v;
+    }
+    labels.alertname = this.def.name;
+    id = { base, labels, key: labelsKey(labels) };
+    if (this.fixedLabels) this.identities.set(s.labels, id);
+    return id;
+  }
+
+  private dataFor(base: Labels, ctx: AlertContext): Omit<TemplateData, 'value'> {
+    return { labels: base, externalLabels: ctx.externalLabels, externalURL: ctx.externalURL };
   }
 
   private expand(t: CompiledTemplate, data: TemplateData, ctx: AlertContext): string | Promise<string> {
@@ -60,24 +122,10 @@ export class AlertingRule {
   ): Promise<InstantSample[]> {
     const seen = new Set<string>();
     for (const s of result) {
-      const base: Record<string, string> = {};
-      for (const k in s.labels) if (k !== METRIC_NAME) base[k] = s.labels[k]!;
-      const data: TemplateData = {
-        labels: base,
-        externalLabels: ctx.externalLabels,
-        externalURL: ctx.externalURL,
-        value: s.v,
-      };
-      const labels: Record<string, string> = { ...base };
-      for (const [k, t] of this.labelTemplates) {
-        const v = await this.expand(t, data, ctx);
-        if (v === '') delete labels[k];
-        else labels[k] = v;
-      }
-      labels.alertname = this.def.name;
+      const { base, labels, key } = await this.identity(s, ctx);
+      const data: TemplateData = { ...this.dataFor(base, ctx), value: s.v };
       const annotations: Record<string, string> = {};
       for (const [k, t] of this.annotationTemplates) annotations[k] = await this.expand(t, data, ctx);
-      const key = labelsKey(labels);
       if (seen.has(key))
         throw new Error('vector contains metrics with the same labelset after applying alert labels');
       seen.add(key);
@@ -121,12 +169,9 @@ export class AlertingRule {
         a.state = 'firing';
         a.firedAt = ts;
       }
-      out.push({ labels: { ...a.labels, [METRIC_NAME]: 'ALERTS', alertstate: a.state }, t: ts, v: 1 });
-      out.push({
-        labels: { ...a.labels, [METRIC_NAME]: 'ALERTS_FOR_STATE' },
-        t: ts,
-        v: Math.floor(a.activeAt / 1000),
-      });
+      const series = seriesOf(a);
+      out.push({ labels: a.state === 'firing' ? series.firing : series.pending, t: ts, v: 1 });
+      out.push({ labels: series.forState, t: ts, v: Math.floor(a.activeAt / 1000) });
     }
     if (limit > 0 && activeCount > limit) {
       this.active.clear();

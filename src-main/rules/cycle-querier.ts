@@ -1,6 +1,7 @@
 import { METRIC_NAME, type Labels } from '../common/labels';
 import { matchesAll, type Matcher } from '../common/matcher';
 import type { MetricMetadata, Querier, SelectHints, SeriesData } from '../storage/api';
+import type { ResultSlot } from './shared-result-store';
 import type { WindowCache } from './window-cache';
 
 /**
@@ -8,16 +9,36 @@ import type { WindowCache } from './window-cache';
  * and again (`node_filesystem_avail_bytes` by six rules of the default pack, with other label filters and
  * ranges), and each select of the store scans its head; so a select by metric name is answered from the
  * manager's WindowCache (which reads each metric once, then only what is new each cycle), filtered by its
- * other matchers and trimmed to its range in JS. Selects without a `__name__="…"` matcher, and of the
- * metrics this group writes (a later rule must read what an earlier one recorded), go to the store.
+ * other matchers and trimmed to its range in JS. Selects without a `__name__="…"` matcher go to the store.
+ * A later rule must read what an earlier one of the group recorded: the group invalidates the window of
+ * each metric it writes (RuleGroup.write), so the next read fetches the new samples.
  */
 export class CycleQuerier implements Querier {
+  /**
+   * sharedResults lets the engine reuse subexpression results of other rules evaluated at the same time
+   * (promql/shared-results.ts finds it on its querier): what the group writes itself is never shared.
+   */
+  readonly sharedResults:
+    | { stable(metric: string): boolean; get(key: string): unknown; set(key: string, v: unknown): void }
+    | undefined;
+
   constructor(
     private readonly base: Querier,
     private readonly windows: WindowCache,
-    /** written are the metric names the group writes. */
-    private readonly written: ReadonlySet<string>,
-  ) {}
+    /** written are the metric names the group writes (their results are not shared). */
+    written: ReadonlySet<string>,
+    /** results are the shared results of the evaluation time (none: nothing is shared). */
+    results?: ResultSlot,
+  ) {
+    this.sharedResults =
+      results === undefined
+        ? undefined
+        : {
+            stable: (metric) => !written.has(metric),
+            get: (key) => results.get(key),
+            set: (key, v) => results.set(key, v),
+          };
+  }
 
   async select(
     matchers: readonly Matcher[],
@@ -26,16 +47,14 @@ export class CycleQuerier implements Querier {
     hints?: SelectHints,
   ): Promise<SeriesData[]> {
     const byName = matchers.find((m) => m.name === METRIC_NAME && m.type === '=');
-    if (byName === undefined || this.written.has(byName.value))
-      return this.base.select(matchers, mint, maxt, hints);
+    if (byName === undefined) return this.base.select(matchers, mint, maxt, hints);
     const all = await this.windows.get(byName.value, mint, maxt);
-    const rest = matchers.filter((m) => m !== byName);
-    const out: SeriesData[] = [];
-    for (const s of chosen(all, rest)) {
-      const trimmed = trim(s, mint, maxt);
-      if (trimmed !== undefined) out.push(trimmed);
-    }
-    return out;
+    return chosen(
+      all,
+      matchers.filter((m) => m !== byName),
+      mint,
+      maxt,
+    ).slice();
   }
 
   series(
@@ -72,23 +91,35 @@ export class CycleQuerier implements Querier {
 }
 
 /**
- * FILTERED memoises, per window snapshot (a refresh makes a new array), the series each label filter keeps:
- * the same selector appears in many rules (warning and critical, the pack's filesystem filters).
+ * CHOSEN memoises, per window snapshot (a refresh makes a new array), the series each label filter keeps
+ * trimmed to each range asked: the same selector appears in many rules (warning and critical, threshold
+ * rules on one expression, the pack's filesystem filters), and handing out the same trimmed objects lets
+ * the engine's per-series memos (resets, staleness) hold across those rules.
  */
-const FILTERED = new WeakMap<readonly SeriesData[], Map<string, SeriesData[]>>();
+const CHOSEN = new WeakMap<readonly SeriesData[], Map<string, readonly SeriesData[]>>();
 
-function chosen(all: readonly SeriesData[], rest: readonly Matcher[]): readonly SeriesData[] {
-  if (rest.length === 0) return all;
-  let memo = FILTERED.get(all);
+function chosen(
+  all: readonly SeriesData[],
+  rest: readonly Matcher[],
+  mint: number,
+  maxt: number,
+): readonly SeriesData[] {
+  let memo = CHOSEN.get(all);
   if (memo === undefined) {
     memo = new Map();
-    FILTERED.set(all, memo);
+    CHOSEN.set(all, memo);
   }
-  const key = rest.map((m) => `${m.name}\u0000${m.type}\u0000${m.value}`).join('\u0001');
+  const filter = rest.map((m) => `${m.name}\u0000${m.type}\u0000${m.value}`).join('\u0001');
+  const key = `${mint}\u0001${maxt}\u0001${filter}`;
   let got = memo.get(key);
   if (got === undefined) {
-    got = all.filter((s) => matchesAll(rest, s.labels));
-    memo.set(key, got);
+    const out: SeriesData[] = [];
+    for (const s of all) {
+      if (rest.length > 0 && !matchesAll(rest, s.labels)) continue;
+      const trimmed = trim(s, mint, maxt);
+      if (trimmed !== undefined) out.push(trimmed);
+    }
+    memo.set(key, (got = out));
   }
   return got;
 }

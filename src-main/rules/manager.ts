@@ -7,6 +7,7 @@ import { AlertingRule } from './alerting-rule';
 import { parseRuleFile, RuleFileError, type GroupDef, type RuleProblem } from './rule-file';
 import { RuleGroup, type GroupContext } from './rule-group';
 import type { AlertStateFile, PersistedAlerts } from './state-file';
+import { SharedResultStore, type SharedResultOptions } from './shared-result-store';
 import { WindowCache, type WindowCacheOptions } from './window-cache';
 
 /** RuleManagerOptions wire the manager to the engine, the store and the notifier. */
@@ -20,6 +21,11 @@ export interface RuleManagerOptions {
   storage: Storage;
   /** windowCache bounds the recent samples kept for rules (with engineFor); see rules/window-cache.ts. */
   windowCache?: WindowCacheOptions;
+  /**
+   * sharedResults bounds the subexpression results rules evaluated at one time share (with engineFor; see
+   * rules/shared-result-store.ts); `maxSamples: 0` turns sharing off.
+   */
+  sharedResults?: SharedResultOptions;
   send: AlertSink;
   /** evaluationIntervalMs is the default of groups without `interval`. */
   evaluationIntervalMs: number;
@@ -51,7 +57,11 @@ export async function createRuleManager(
   const ctx: GroupContext = {
     engine: o.engine,
     ...(o.engineFor !== undefined
-      ? { engineFor: o.engineFor, windows: new WindowCache(o.storage.querier(), o.windowCache) }
+      ? {
+          engineFor: o.engineFor,
+          windows: new WindowCache(o.storage.querier(), o.windowCache),
+          ...(o.sharedResults?.maxSamples !== 0 ? { results: new SharedResultStore(o.sharedResults) } : {}),
+        }
       : {}),
     storage: o.storage,
     externalLabels: o.externalLabels ?? {},

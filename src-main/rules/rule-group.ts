@@ -7,6 +7,7 @@ import { AlertingRule, type AlertContext } from './alerting-rule';
 import type { TemplateSample } from './template';
 import type { GroupDef, RuleDef } from './rule-file';
 import { CycleQuerier } from './cycle-querier';
+import type { SharedResultStore } from './shared-result-store';
 import type { WindowCache } from './window-cache';
 
 /** RecordingRule holds one recording rule's last outcome. */
@@ -40,6 +41,18 @@ export class RecordingRule {
 
 export type Rule = AlertingRule | RecordingRule;
 
+/** KEYS memoises labelsKey per label-set object: alerts write the same objects every cycle. */
+const KEYS = new WeakMap<Labels, string>();
+
+function keyOf(labels: Labels): string {
+  let k = KEYS.get(labels);
+  if (k === undefined) KEYS.set(labels, (k = labelsKey(labels)));
+  return k;
+}
+
+/** ALERT_METRICS are the series alerting rules write. */
+const ALERT_METRICS = ['ALERTS', 'ALERTS_FOR_STATE'];
+
 /** Written is a series a rule wrote, with the ref storage gave it. */
 interface Written {
   labels: Labels;
@@ -56,6 +69,8 @@ export interface GroupContext extends AlertContext {
   engineFor?: (querier: Querier) => Engine;
   /** windows is the recent samples of the metrics rules read, shared by the groups (with engineFor). */
   windows?: WindowCache;
+  /** results are subexpression results shared by the rules evaluated at one time (with windows). */
+  results?: SharedResultStore;
   storage: Storage;
   /** resendDelayMs is how often a firing alert is re-sent to the notifier (Prometheus: 1m). */
   resendDelayMs: number;
@@ -100,7 +115,9 @@ export class RuleGroup {
     const start = performance.now();
     const engine =
       ctx.engineFor !== undefined && ctx.windows !== undefined
-        ? ctx.engineFor(new CycleQuerier(ctx.storage.querier(), ctx.windows, this.written))
+        ? ctx.engineFor(
+            new CycleQuerier(ctx.storage.querier(), ctx.windows, this.written, ctx.results?.at(ts)),
+          )
         : ctx.engine;
     // Templates' `query` runs at the evaluation time, over the same engine as the rules.
     const actx: AlertContext = { ...ctx, query: (expr) => templateQuery(engine, expr, ts) };
@@ -146,25 +163,43 @@ export class RuleGroup {
     const now = new Map<string, Written>();
     const app = ctx.storage.appender();
     let refused = 0;
+    /** appended are the samples storage took, for the window cache. */
+    const appended: { labels: Labels; v: number }[] = [];
     const add = (labels: Labels, ref: SeriesRef, v: number): SeriesRef => {
       try {
-        return app.append(ref, labels, ts, v);
+        const got = app.append(ref, labels, ts, v);
+        appended.push({ labels, v });
+        return got;
       } catch {
         refused++;
         return 0;
       }
     };
     for (const s of samples) {
-      const key = labelsKey(s.labels);
+      const key = keyOf(s.labels);
       const ref = add(s.labels, prev.get(key)?.ref ?? 0, s.v);
       now.set(key, { labels: s.labels, ref });
     }
     for (const [k, w] of prev) if (!now.has(k)) add(w.labels, w.ref, STALE_NAN);
     this.previous[i] = now;
+    let committed = true;
     try {
       await app.commit();
     } catch (e) {
+      committed = false;
       ctx.log('error', `rule group "${this.def.name}": writing results: ${String(e)}`);
+    }
+    // Later rules (of this group and others) read what was just written, not the window of before.
+    if (ctx.windows !== undefined && (now.size > 0 || prev.size > 0)) {
+      const names = this.rules[i]!.def.kind === 'alert' ? ALERT_METRICS : [this.rules[i]!.def.name];
+      for (const name of names)
+        if (committed)
+          ctx.windows.wrote(
+            name,
+            ts,
+            appended.filter((s) => s.labels[METRIC_NAME] === name),
+          );
+        else ctx.windows.invalidate(name, ts);
     }
     if (refused > 0)
       ctx.log(

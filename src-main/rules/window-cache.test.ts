@@ -66,15 +66,50 @@ test('WindowCache reads a metric once, then only what is new, and answers like t
   assert.deepEqual(base.calls[2], [0, 620 * S]);
 });
 
-test('CycleQuerier sends selects of metrics the group writes, and nameless ones, to the store', async () => {
+test('CycleQuerier sends nameless selects to the store, and reads a written metric again once invalidated', async () => {
   const st = new MemoryStorage();
   await write(st, { __name__: 'rec', x: '1' }, [[0, 1]]);
   const base = counting(st.querier());
-  const q = new CycleQuerier(base, new WindowCache(base), new Set(['rec']));
-  await q.select([{ name: '__name__', type: '=', value: 'rec' }], 0, 10 * S);
-  await q.select([{ name: '__name__', type: '=', value: 'rec' }], 0, 10 * S);
+  const cache = new WindowCache(base);
+  const q = new CycleQuerier(base, cache, new Set(['rec']));
+  const rec: Matcher = { name: '__name__', type: '=', value: 'rec' };
+  await q.select([rec], 0, 10 * S);
+  await q.select([rec], 0, 10 * S);
   await q.select([{ name: 'x', type: '=', value: '1' }], 0, 10 * S);
+  assert.equal(base.calls.length, 2);
+  // A rule of the group writes rec at 10 s: the next read sees it.
+  await write(st, { __name__: 'rec', x: '1' }, [[10 * S, 2]]);
+  cache.invalidate('rec', 10 * S);
+  assert.deepEqual(plain(await q.select([rec], 0, 10 * S)), [
+    { labels: { __name__: 'rec', x: '1' }, t: [0, 10 * S], v: [1, 2] },
+  ]);
   assert.equal(base.calls.length, 3);
+});
+
+test('WindowCache refreshes every metric it holds with one select per cycle', async () => {
+  const st = new MemoryStorage();
+  const names = ['a', 'b:rate5m', 'c'];
+  for (let i = 0; i <= 10; i++)
+    for (const n of names) await write(st, { __name__: n, i: String(i % 3) }, [[i * 10 * S, i]]);
+  const base = counting(st.querier());
+  const cache = new WindowCache(base, { lateMs: 20 * S });
+  const q = new CycleQuerier(base, cache, new Set());
+  const sel = (n: string, mint: number, maxt: number) =>
+    q.select([{ name: '__name__', type: '=', value: n }], mint, maxt);
+  for (const n of names) await sel(n, 0, 100 * S);
+  assert.equal(base.calls.length, 3);
+  for (let i = 11; i <= 13; i++) {
+    for (const n of names) await write(st, { __name__: n, i: String(i % 3) }, [[i * 10 * S, i]]);
+    const t = i * 10 * S;
+    // Rules of the cycle ask at once: the first one's refresh brings all three windows up.
+    const got = await Promise.all(names.map((n) => sel(n, t - 60 * S, t)));
+    assert.equal(base.calls.length, 3 + (i - 10));
+    for (const [j, n] of names.entries())
+      assert.deepEqual(
+        plain(got[j]!),
+        plain(await st.querier().select([{ name: '__name__', type: '=', value: n }], t - 60 * S, t)),
+      );
+  }
 });
 
 test('WindowCache forgets a metric no rule read for idleMs', async () => {
@@ -110,4 +145,27 @@ test('WindowCache stays equal to the store over many refreshes, with late sample
     for (let j = 0; j < held.length; j++)
       assert.deepEqual(plain(held[j]!), snapshots[j], `cycle ${j} at ${i}`);
   }
+});
+
+test('WindowCache takes what a rule group wrote without reading the store, as a re-read would give', async () => {
+  const st = new MemoryStorage();
+  const a = { __name__: 'rec', i: 'a' };
+  const b = { __name__: 'rec', i: 'b' };
+  await write(st, a, [[0, 1]]);
+  const base = counting(st.querier());
+  const cache = new WindowCache(base);
+  const q = new CycleQuerier(base, cache, new Set(['rec']));
+  const rec: Matcher = { name: '__name__', type: '=', value: 'rec' };
+  await q.select([rec], 0, 10 * S);
+  await write(st, a, [[10 * S, 2]]);
+  await write(st, b, [[10 * S, 3]]);
+  cache.wrote('rec', 10 * S, [
+    { labels: a, v: 2 },
+    { labels: b, v: 3 },
+  ]);
+  assert.deepEqual(
+    plain(await q.select([rec], 0, 10 * S)),
+    plain(await st.querier().select([rec], 0, 10 * S)),
+  );
+  assert.equal(base.calls.length, 1);
 });
