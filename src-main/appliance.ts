@@ -107,6 +107,7 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
       lookbackDeltaMs: config.query.lookback_delta,
       timeoutMs: config.query.timeout,
       maxSamples: config.query.max_samples,
+      columnarMaxCells: config.query.columnar_max_cells,
     };
     const engine = createEngine(storage.querier(), engineOptions);
     // Loopback targets (the built-in agent, local exporters) are not worth compressing and inflating.
@@ -130,6 +131,7 @@ export async function startAppliance(o: ApplianceOptions): Promise<Appliance> {
         ...(config.rules.window_cache.max_samples > 0
           ? {
               engineFor: (querier: Querier) => createEngine(querier, engineOptions),
+              sharedResults: { maxSamples: config.rules.shared_results.max_samples },
               windowCache: {
                 maxSamples: config.rules.window_cache.max_samples,
                 idleMs: config.rules.window_cache.idle,
@@ -340,6 +342,7 @@ const RESTART_ONLY = [
   'local_agent',
   'query',
   'rules.window_cache',
+  'rules.shared_results',
 ];
 
 /** restartOnlyChanges names what changed between two configurations that only a restart applies. */

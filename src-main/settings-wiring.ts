@@ -54,6 +54,7 @@ export async function loadUiState(
     },
     threshold_rules: [...rules.threshold_rules, ...thresholds],
     window_cache: rules.window_cache,
+    shared_results: rules.shared_results,
   });
   return {
     secrets,

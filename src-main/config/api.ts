@@ -77,6 +77,8 @@ export interface QueryConfig {
   max_samples: number;
   lookback_delta: number;
   max_series: number;
+  /** columnar_max_cells bounds the step values a range query evaluated a series at a time holds (0 = off). */
+  columnar_max_cells: number;
 }
 
 export interface LocalAgentConfig {
@@ -178,6 +180,8 @@ export interface RulesConfig {
    * no rule reads stays (idle, ms) and how far back each refresh re-reads for late scrapes (late, ms).
    */
   window_cache: { max_samples: number; idle: number; late: number };
+  /** shared_results bounds the subexpression results rules evaluated at one time share (0 = off). */
+  shared_results: { max_samples: number };
 }
 
 /** ProbeModuleConfig is a blackbox_exporter module: how to probe (prober and its options). */

@@ -147,6 +147,7 @@ test('an empty file, a comment-only file and no file give the defaults', async (
     max_samples: 50_000_000,
     lookback_delta: 300_000,
     max_series: 0,
+    columnar_max_cells: 10_000_000,
   });
   assert.deepEqual(d.local_agent, { enabled: true, disabled_collectors: [], container_sockets: [] });
 });
@@ -210,7 +211,13 @@ local_agent: {enabled: false, disabled_collectors: [hwmon], systemd_unit_include
     enrollment_token_file: '/srv/vigie/secrets/enroll.token',
   });
   assert.equal(c.web.listen, '0.0.0.0:9000');
-  assert.deepEqual(c.query, { timeout: 30_000, max_samples: 1000, lookback_delta: 60_000, max_series: 10 });
+  assert.deepEqual(c.query, {
+    timeout: 30_000,
+    max_samples: 1000,
+    lookback_delta: 60_000,
+    max_series: 10,
+    columnar_max_cells: 10_000_000,
+  });
   assert.deepEqual(c.local_agent, {
     enabled: false,
     disabled_collectors: ['hwmon'],

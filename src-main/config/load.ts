@@ -33,6 +33,10 @@ export const DEFAULTS = {
   queryTimeout: 2 * MINUTE,
   maxSamples: 50_000_000,
   lookbackDelta: 5 * MINUTE,
+  /** columnarMaxCells: 10 million step values (~90 MB at worst) for a range query's columnar form. */
+  columnarMaxCells: 10_000_000,
+  /** ruleSharedSamples: results shared between the rules of one evaluation time. */
+  ruleSharedSamples: 2_000_000,
   maxSeries: 0,
   /** ruleWindowSamples: ~2 million recent samples (~32 MB) cover the default pack on a 50-host lab. */
   ruleWindowSamples: 2_000_000,
@@ -257,6 +261,7 @@ function build(raw: RawConfig, dir: string, at: Report): VigieConfig {
       max_samples: q.max_samples ?? DEFAULTS.maxSamples,
       lookback_delta: positive(lookback) ?? DEFAULTS.lookbackDelta,
       max_series: q.max_series ?? DEFAULTS.maxSeries,
+      columnar_max_cells: q.columnar_max_cells ?? DEFAULTS.columnarMaxCells,
     },
     local_agent: {
       enabled: raw.local_agent?.enabled ?? true,
@@ -375,6 +380,7 @@ function buildRules(r: NonNullable<RawConfig['rules']>): RulesConfig {
       idle: window_cache?.idle || DEFAULTS.ruleWindowIdle,
       late: window_cache?.late || DEFAULTS.ruleWindowLate,
     },
+    shared_results: { max_samples: r.shared_results?.max_samples ?? DEFAULTS.ruleSharedSamples },
     threshold_rules: (r.threshold_rules ?? []).map((t) => ({
       ...t,
       for: t.for ?? 0,

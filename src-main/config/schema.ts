@@ -240,6 +240,7 @@ const rulesConfig = z.strictObject({
   window_cache: nullable(
     z.strictObject({ max_samples: limit.optional(), idle: duration.optional(), late: duration.optional() }),
   ),
+  shared_results: nullable(z.strictObject({ max_samples: limit.optional() })),
 });
 
 /** configSchema validates a whole config file. Unknown keys are errors (strict objects). */
@@ -280,6 +281,7 @@ export const configSchema = z.strictObject({
       max_samples: limit.optional(),
       lookback_delta: duration.optional(),
       max_series: limit.optional(),
+      columnar_max_cells: limit.optional(),
     }),
   ),
   local_agent: nullable(

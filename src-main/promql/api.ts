@@ -80,3 +80,28 @@ export async function parseQuery(text: string): Promise<Record<string, unknown>>
   const [{ parseExpr }, { astToJson }] = await Promise.all([import('./parse'), import('./ast-json')]);
   return astToJson(parseExpr(text));
 }
+
+/**
+ * SharedResults is a store of subexpression results that several instant queries at the same time may
+ * reuse. Rules need it: a threshold rule's warning and critical alerts are `(expr) > warn` and
+ * `(expr) > crit`, and a lab's threshold rules repeat the same few expressions with other thresholds, so
+ * without sharing each cycle evaluates the same `rate(…[5m])` over every host several times.
+ * Its owner decides the scope (one evaluation time of a rule manager) and bounds what it keeps.
+ */
+export interface SharedResults<V = unknown> {
+  /**
+   * stable tells whether selecting this metric again within the scope returns the same data for the same
+   * range (a rule group's own recorded metrics are not: a later rule must see what an earlier one wrote).
+   */
+  stable(metric: string): boolean;
+  get(key: string): V | undefined;
+  set(key: string, value: V): void;
+}
+
+/**
+ * SharingQuerier is a Querier that offers SharedResults (rules/cycle-querier.ts does); the engine looks for
+ * the property on the querier it was built over, so no wiring changes for queries that share nothing.
+ */
+export interface SharingQuerier<V = unknown> {
+  readonly sharedResults?: SharedResults<V>;
+}

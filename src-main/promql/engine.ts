@@ -7,16 +7,16 @@ import {
   type QueryOptions,
   type QueryResult,
   type RangeSeries,
+  type SharingQuerier,
 } from './api';
 import { typeOf, type Expr, type VectorSelector } from './ast';
 import { DEFAULT_COLUMNAR_MAX_CELLS, evalRangeColumnar } from './columnar';
 import { checkLimits, evalError, type EvalContext } from './context';
 import { Evaluator } from './evaluator';
 import { planSelections } from './plan';
-import type { SharingQuerier } from './shared-results';
 import { parseExpr } from './parse';
 import { translateRE2 } from './re2';
-import { dropMetricName, keyOf, SeriesCollector, type MSeries, type VSample } from './values';
+import { dropMetricName, keyOf, SeriesCollector, type MSeries, type Value, type VSample } from './values';
 
 /** EngineOptions are the engine-wide defaults; every field has a sane default. */
 export interface EngineOptions {
@@ -115,7 +115,7 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
     async instantQuery(text, t, q) {
       const { expr, ctx } = await prepare(text, t, t, 0, q);
       // Rules' queriers share subexpression results between the queries of one evaluation time.
-      const shared = (querier as SharingQuerier).sharedResults;
+      const shared = (querier as SharingQuerier<Value>).sharedResults;
       if (shared !== undefined) ctx.shared = shared;
       const ev = new Evaluator(ctx);
       const v = ev.eval(expr, t);

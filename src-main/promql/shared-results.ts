@@ -1,31 +1,11 @@
 import type { Expr } from './ast';
 import type { EvalContext } from './context';
+import type { SharedResults as SharedResultsApi, SharingQuerier as SharingQuerierApi } from './api';
 import type { Value } from './values';
 
-/**
- * SharedResults is a store of subexpression results that several instant queries at the same time may
- * reuse. Rules need it: a threshold rule's warning and critical alerts are `(expr) > warn` and
- * `(expr) > crit`, and a lab's threshold rules repeat the same few expressions with other thresholds, so
- * without sharing each cycle evaluates the same `rate(…[5m])` over every host several times.
- * Its owner decides the scope (one evaluation time of a rule manager) and bounds what it keeps.
- */
-export interface SharedResults {
-  /**
-   * stable tells whether selecting this metric again within the scope returns the same data for the same
-   * range (a rule group's own recorded metrics are not: a later rule must see what an earlier one wrote).
-   */
-  stable(metric: string): boolean;
-  get(key: string): Value | undefined;
-  set(key: string, value: Value): void;
-}
-
-/**
- * SharingQuerier is a Querier that offers SharedResults (rules/cycle-querier.ts does); the engine looks for
- * the property on the querier it was built over, so no wiring changes for queries that share nothing.
- */
-export interface SharingQuerier {
-  readonly sharedResults?: SharedResults;
-}
+/** SharedResults of Values, as the evaluator reads and writes them (the api's type is value-agnostic). */
+export type SharedResults = SharedResultsApi<Value>;
+export type SharingQuerier = SharingQuerierApi<Value>;
 
 /** Shape is what sharing needs to know of a node: its canonical text's number and the metrics it selects. */
 interface Shape {

@@ -1,6 +1,7 @@
 import { METRIC_NAME, type Labels } from '../common/labels';
 import { matchesAll, type Matcher } from '../common/matcher';
 import type { MetricMetadata, Querier, SelectHints, SeriesData } from '../storage/api';
+import type { SharedResults, SharingQuerier } from '../promql/api';
 import type { ResultSlot } from './shared-result-store';
 import type { WindowCache } from './window-cache';
 
@@ -13,14 +14,12 @@ import type { WindowCache } from './window-cache';
  * A later rule must read what an earlier one of the group recorded: the group invalidates the window of
  * each metric it writes (RuleGroup.write), so the next read fetches the new samples.
  */
-export class CycleQuerier implements Querier {
+export class CycleQuerier implements Querier, SharingQuerier {
   /**
    * sharedResults lets the engine reuse subexpression results of other rules evaluated at the same time
    * (promql/shared-results.ts finds it on its querier): what the group writes itself is never shared.
    */
-  readonly sharedResults:
-    | { stable(metric: string): boolean; get(key: string): unknown; set(key: string, v: unknown): void }
-    | undefined;
+  readonly sharedResults: SharedResults | undefined;
 
   constructor(
     private readonly base: Querier,
