@@ -129,7 +129,7 @@ test('an empty file, a comment-only file and no file give the defaults', async (
     retention: 30 * 86_400_000,
     flush_interval: 1_000,
     block_cache_size: 128 * 1024 * 1024,
-    memory_limit: 256 * 1024 * 1024,
+    memory_limit: 64 * 1024 * 1024,
     checkpoint_threshold: 2 * 1024 * 1024,
   });
   assert.deepEqual(d.discovery, {
@@ -197,7 +197,7 @@ local_agent: {enabled: false, disabled_collectors: [hwmon], systemd_unit_include
     retention: 30 * 86_400_000,
     flush_interval: 60_000,
     block_cache_size: 256 * 1024 * 1024,
-    memory_limit: 256 * 1024 * 1024,
+    memory_limit: 64 * 1024 * 1024,
     checkpoint_threshold: 2 * 1024 * 1024,
   });
   assert.deepEqual(c.discovery, {

@@ -42,8 +42,12 @@ export const DEFAULTS = {
   ruleWindowSamples: 2_000_000,
   /** blockCacheSize: 128 MiB of decoded samples hold a warm 20-panel dashboard over 24 h for 2 hosts. */
   blockCacheSize: 128 * 1024 * 1024,
-  /** duckdbMemoryLimit: DuckDB's buffer pool; an idle 50-host lab uses a small part of it. */
-  duckdbMemoryLimit: 256 * 1024 * 1024,
+  /**
+   * duckdbMemoryLimit: DuckDB's buffer pool. It keeps the head's pages after each checkpoint until the limit
+   * (~3 MB a minute at 50 hosts), so the limit, not the data, sets the core's steady memory; past it pages
+   * are re-read from the OS cache and compaction's sort spills to <data>/vigie.duckdb.tmp.
+   */
+  duckdbMemoryLimit: 64 * 1024 * 1024,
   /** checkpointThreshold: a small WAL checkpoints often, so appended rows do not pile up in memory. */
   checkpointThreshold: 2 * 1024 * 1024,
   ruleWindowIdle: 10 * MINUTE,
