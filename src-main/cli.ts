@@ -1,8 +1,10 @@
+// First: V8 heap settings, before the imports below allocate (heap-flags.ts).
+import './heap-flags-apply';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config/load';
 import type { VigieConfig } from './config/api';
-import { startAppliance, type Log, type LogLevel } from './appliance';
+import { startAppliance, storageOptions, type Log, type LogLevel } from './appliance';
 import {
   parseImportArgs,
   parseListen,
@@ -14,6 +16,7 @@ import {
 import { formatProgress, formatSummary, ImportError, importOpenMetrics } from './import/api';
 import { openDuckDBStorage } from './storage/duckdb/index';
 import { defaultDataDir } from './paths';
+import { DEFAULT_HEAP_FLAGS } from './heap-flags';
 
 const USAGE = `Usage: vigie <command> [flags]
 
@@ -45,6 +48,11 @@ vigie import [--data DIR] [--config FILE] [--batch-mb N] FILE
   --config FILE       the configuration vigie serve uses (storage path and retention)
   --batch-mb N        megabytes of the file read and committed at once (default 4); a bad line
                       drops its own batch, batches before it stay stored
+
+Environment:
+  VIGIE_V8_FLAGS      V8 heap flags set at start, space-separated ("none": none); default, for a small
+                      resident memory: ${DEFAULT_HEAP_FLAGS.join(' ')}
+                      A flag also given to node itself (command line, NODE_OPTIONS) is left to node.
 `;
 
 const LEVELS: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -127,11 +135,7 @@ async function serve(args: ServeArgs): Promise<void> {
 async function importFile(args: ImportArgs): Promise<number> {
   const config = await loadConfig(args.config);
   const dataDir = resolve(args.data ?? config.storage.path ?? defaultDataDir());
-  const storage = await openDuckDBStorage({
-    dir: dataDir,
-    retentionMs: config.storage.retention,
-    flushIntervalMs: config.storage.flush_interval,
-  });
+  const storage = await openDuckDBStorage(storageOptions(dataDir, config.storage));
   const tty = process.stderr.isTTY === true;
   const aborter = new AbortController();
   const onSignal = (): void =>

@@ -5,19 +5,22 @@
 // memory-probe.js. Target (issue 7): ≤ 150 MB RSS.
 //
 //   node --import tsx bench/memory/headless-50-hosts.ts [--hosts 50] [--series 1000] [--interval 10s]
-//        [--warmup 30s] [--seconds 60] [--every 10s] [--bundle] [--heap-snapshot] [--node-flag=--v8-flag …]
+//        [--warmup 30s] [--seconds 60] [--every 10s] [--bundle] [--heap-snapshot] [--keep-snapshot FILE]
+//        [--entry FILE] [--node-flag=--v8-flag …]
 //
+// --entry FILE runs that script instead of bin/vigie.js or the bundle (e.g. a bundle of another revision, for
+// an A/B in one run of two benches side by side).
 // --bundle runs the CLI bundled by esbuild (as the desktop app runs the core) instead of through tsx, whose
 // compiler otherwise sits in the measured heap. --heap-snapshot ends with a V8 heap snapshot of the core and
 // prints its largest kinds of objects (the snapshot pauses the process for a few seconds). Everything listens on 127.0.0.1; every child and temp folder
 // is removed at the end, on error and on Ctrl-C. Figures are noisy on a shared machine.
 import { build } from 'esbuild';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fetchText, waitFor, watchfulSleep } from '../ingest/net';
 import { superviseBench, type Managed } from '../ingest/processes';
-import { treeRssBytes } from '../ingest/procfs';
+import { clockTicks, readStat, treeRssBytes } from '../ingest/procfs';
 import { parseDuration, scrapeConfigYaml } from '../ingest/scrape-config';
 import { lastLines, readStorageStatus, startVigie } from '../ingest/vigie';
 import { startFleetProcess } from '../ingest/fleet-process';
@@ -49,6 +52,8 @@ function options() {
       every: { type: 'string', default: '10s' },
       bundle: { type: 'boolean', default: false },
       'heap-snapshot': { type: 'boolean', default: false },
+      'keep-snapshot': { type: 'string' },
+      entry: { type: 'string' },
       'node-flag': { type: 'string', multiple: true, default: [] },
     },
   });
@@ -60,7 +65,9 @@ function options() {
     seconds: Number(values.seconds),
     everyMs: parseDuration('every', values.every),
     bundle: values.bundle,
-    heapSnapshot: values['heap-snapshot'],
+    heapSnapshot: values['heap-snapshot'] || values['keep-snapshot'] !== undefined,
+    keepSnapshot: values['keep-snapshot'],
+    entry: values.entry,
     nodeFlags: values['node-flag'],
   };
 }
@@ -109,13 +116,13 @@ async function main(): Promise<void> {
 
   try {
     console.log(
-      `memory bench: vigie serve (${o.bundle ? 'esbuild bundle' : 'tsx, as bin/vigie.js'}) scraping ${o.hosts} hosts × ` +
+      `memory bench: vigie serve (${o.entry ?? (o.bundle ? 'esbuild bundle' : 'tsx, as bin/vigie.js')}) scraping ${o.hosts} hosts × ` +
         `${o.series} series every ${o.intervalMs / 1000}s${o.nodeFlags.length ? ` with ${o.nodeFlags.join(' ')}` : ''}; warm-up ${o.warmupMs / 1000}s, then ${o.seconds}s ` +
         `(figures are noisy on a shared machine; target RSS ≤ ${TARGET_MB} MB)`,
     );
     const { fleet, targets } = await startFleetProcess(procs, root, o.hosts, o.series, bound);
-    let entry = join(root, 'bin', 'vigie.js');
-    if (o.bundle) {
+    let entry = o.entry ?? join(root, 'bin', 'vigie.js');
+    if (o.bundle && o.entry === undefined) {
       // Beside package.json's folder depth (dist/), as the desktop bundle sits, so the core finds its files.
       await build({
         entryPoints: [join(root, 'src-main', 'cli.ts')],
@@ -152,11 +159,15 @@ async function main(): Promise<void> {
     );
     const rss: number[] = [];
     let last: { s: SmapsRollup; r: ProbeReport } | undefined;
+    let first: { ticks: number; samples: number } | undefined;
+    let end = { ticks: 0, samples: 0 };
     const start = Date.now();
     for (let i = 0; Date.now() - start <= o.seconds * 1000; i++) {
       const r = await probe(vigie, probeFile);
       const s = readSmapsRollup(vigie.pid);
       const samples = (await readStorageStatus(url)).samples;
+      end = { ticks: readStat(vigie.pid)?.ticks ?? 0, samples };
+      first ??= end;
       rss.push(s.rss);
       last = { s, r };
       console.log(row(Math.round((Date.now() - start) / 1000), s, treeRssBytes(vigie.pid), r, samples));
@@ -170,6 +181,12 @@ async function main(): Promise<void> {
       `\nRSS median ${mb(median)} MB, max ${mb(rss.at(-1)!)} MB over ${rss.length} readings: ` +
         `${median <= TARGET_MB * MB ? 'within' : 'OVER'} the ${TARGET_MB} MB target`,
     );
+    // CPU per sample: the core's whole CPU (scrape, store, rules, GC) over the window / samples stored in it.
+    if (first !== undefined && end.samples > first.samples)
+      console.log(
+        `CPU ${(((end.ticks - first.ticks) / clockTicks / (end.samples - first.samples)) * 1e6).toFixed(2)} ` +
+          `CPU-s per million samples over the window (${end.samples - first.samples} samples)`,
+      );
     if (last !== undefined) {
       const duck = last.r.duckdb.filter((d) => d.bytes > 0);
       console.log(
@@ -203,6 +220,7 @@ async function main(): Promise<void> {
       writeFileSync(`${probeFile}.snapshot-request`, '');
       const r = await probe(vigie, probeFile, 180_000);
       if (r.snapshot !== undefined) {
+        if (o.keepSnapshot !== undefined) copyFileSync(r.snapshot, o.keepSnapshot);
         console.log(`heap snapshot: largest kinds by self size (MB, count):`);
         for (const k of summarizeHeapSnapshot(r.snapshot))
           console.log(`  ${mb(k.bytes).padStart(7)} ${String(k.count).padStart(9)}  ${k.kind}`);

@@ -1,5 +1,8 @@
 // main.ts: the desktop app's entry (bundled to dist/electron-main.js by scripts/build-desktop.js). All the
 // logic lives in shell.ts and the modules it wires; this file only hands them the real electron module.
+// First: V8 heap settings for the main process, where the core runs (heap-flags.ts); Electron's js-flags
+// switch would reach the main process only from the command line.
+import '../heap-flags-apply';
 import * as electron from 'electron';
 import { join } from 'node:path';
 import { startAppliance } from '../appliance';

@@ -49,3 +49,9 @@ test('a DuckDB setting DuckDB refuses fails the open with the option named', asy
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('by default a store checkpoints at 2 MB of WAL, so appended rows do not pile up in memory', async (t) => {
+  const { st } = await tempStore(t);
+  // DuckDB reports sizes in MiB: 2 MB = 1.9 MiB.
+  assert.equal(await setting(st.conn, 'checkpoint_threshold'), '1.9 MiB');
+});
