@@ -39,7 +39,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
  * sent → first byte) and the span from the first call's start to the last answer's end.
  */
 const API_TIMING = `(() => {
-  const calls = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/'));
+  const calls = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/') || e.name.includes('/api/vigie/query_batch'));
   const server = calls.map((e) => e.responseStart - e.requestStart).filter((x) => x > 0);
   const first = Math.min(...calls.map((e) => e.startTime));
   const last = Math.max(...calls.map((e) => e.responseEnd));
@@ -213,19 +213,20 @@ async function hostBench(browser: Awaited<ReturnType<typeof launchBrowser>>, sta
     const rendererBusyMs = await busyMeter(hp);
     const url = `${host.base}/hosts/${encodeURIComponent(host.instances[0]!)}?range=${Number(values.hours) * 3600}`;
     let panels = 0;
-    // A/B within one run, interleaved: the default pool of 4 parallel queries against 20 (about what the
-    // page did before the pool: everything at once, bounded only by the browser's 6 connections).
-    const variants = [4, 20];
+    // A/B within one run, interleaved: the default (every query in one streamed batch request) against
+    // one request per query through a pool of 4 (`?queryBatch=0`, what the page did before the batch).
+    const variants = ['batched', 'one request per query'];
+    const suffix = (v: string): string => (v === 'batched' ? '' : '&queryBatch=0');
     const by = new Map(
       variants.map((v) => [v, { ms: [] as number[], server: [] as number[], page: [] as number[] }]),
     );
-    const hostMs = by.get(4)!.ms;
+    const hostMs = by.get('batched')!.ms;
     for (let i = 0; i <= runs * variants.length; i++) {
       const v = variants[i % variants.length]!;
       const s0 = cpuMs(host.servePid());
       const b0 = await rendererBusyMs();
       const t0 = performance.now();
-      await hp.goto(`${url}&queryConcurrency=${v}`);
+      await hp.goto(`${url}${suffix(v)}`);
       // Done when no panel is loading and every panel with data has its chart on a sized canvas.
       await hp.waitForFunction(
         `document.querySelectorAll('section.panel').length > 0 && document.querySelectorAll('section.panel[data-state="loading"]').length === 0 && [...document.querySelectorAll('section.panel canvas')].every((c) => c.width > 0)`,
@@ -245,7 +246,7 @@ async function hostBench(browser: Awaited<ReturnType<typeof launchBrowser>>, sta
     }
     for (const [v, r] of by)
       console.log(
-        `host dashboard, ${v} queries in parallel: ${median(r.ms).toFixed(0)} ms median wall [${r.ms.map((x) => x.toFixed(0)).join(', ')}]; ` +
+        `host dashboard, ${v}: ${median(r.ms).toFixed(0)} ms median wall [${r.ms.map((x) => x.toFixed(0)).join(', ')}]; ` +
           `appliance CPU per load ${median(r.server).toFixed(0)} ms; renderer main thread busy per load ${median(r.page).toFixed(0)} ms`,
       );
     const drawn = await hp.locator('section.panel canvas').count();

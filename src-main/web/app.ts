@@ -3,6 +3,7 @@ import type { WebDeps } from './api';
 import { errorResponse } from './respond';
 import { addAgentRoutes } from './routes-agents';
 import { addAlertRoutes } from './routes-alerts';
+import { addBatchRoutes } from './routes-batch';
 import { accessControl, addAuthRoutes } from './auth';
 import { addRuleRoutes } from './routes-rules';
 import { addSettingsRoutes } from './routes-settings';
@@ -25,6 +26,7 @@ export function createWebApp(deps: WebDeps): Hono {
   app.use('*', accessControl(deps.access));
   if (deps.access !== undefined) addAuthRoutes(app, deps.access);
   addQueryRoutes(app, deps);
+  addBatchRoutes(app, deps);
   addFormatRoutes(app);
   addMetaRoutes(app, deps);
   addAgentRoutes(app, deps.agents); // before the status routes' /api/* catch-all

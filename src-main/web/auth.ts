@@ -21,6 +21,7 @@ const READ_ONLY_POSTS = new Set([
   '/api/v1/labels',
   '/api/v1/query_exemplars',
   '/api/v1/format_query',
+  '/api/vigie/query_batch',
   '/api/v1/parse_query',
 ]);
 

@@ -60,19 +60,28 @@ export function addQueryRoutes(app: Hono, deps: WebDeps): void {
       if (end < start) throw invalidParam('end', 'end timestamp must not be before start time');
       const step = durationParam(params, 'step');
       if (step === undefined) throw invalidParam('step', 'cannot parse "" to a valid duration');
-      if (step <= 0)
-        throw invalidParam(
-          'step',
-          'zero or negative query resolution step widths are not accepted. Try a positive integer',
-        );
-      if ((end - start) / step > MAX_POINTS)
-        throw badData(
-          `exceeded maximum resolution of ${MAX_POINTS.toLocaleString('en-US')} points per timeseries. Try decreasing the query resolution (?step=XX)`,
-        );
+      checkRange(start, end, step);
       const opts = options(params, c.req.raw.signal);
       return run(params, () => deps.engine.rangeQuery(params.get('query'), start, end, step, opts));
     }),
   );
+}
+
+/**
+ * checkRange refuses a range query's window as Prometheus does: end before start, a step that is not
+ * positive, or more than MAX_POINTS points per series (times and step in ms).
+ */
+export function checkRange(start: number, end: number, step: number): void {
+  if (end < start) throw invalidParam('end', 'end timestamp must not be before start time');
+  if (step <= 0)
+    throw invalidParam(
+      'step',
+      'zero or negative query resolution step widths are not accepted. Try a positive integer',
+    );
+  if ((end - start) / step > MAX_POINTS)
+    throw badData(
+      `exceeded maximum resolution of ${MAX_POINTS.toLocaleString('en-US')} points per timeseries. Try decreasing the query resolution (?step=XX)`,
+    );
 }
 
 /** truncate keeps the first `limit` series of a vector or matrix (0 = all), warning when it cut. */

@@ -29,21 +29,25 @@ export function adoptUrlToken(): void {
 /** REQUEST_TIMEOUT_MS bounds each request, so a dead appliance shows as offline instead of hanging. */
 export const REQUEST_TIMEOUT_MS = 15_000;
 
-/** apiFetch calls the appliance and returns the `data` of a Prometheus-style `{status, data}` answer. */
-export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
+/**
+ * send makes a request with the read-only token (when there is one) and a timeout; an unreachable
+ * appliance is ApiError status 0.
+ */
+async function send(path: string, init: RequestInit, timeoutMs: number): Promise<Response> {
   const headers = new Headers(init.headers);
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token !== null) headers.set('authorization', `Bearer ${token}`);
-  let res: Response;
   try {
-    res = await fetch(path, {
-      ...init,
-      headers,
-      signal: init.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
+    return await fetch(path, { ...init, headers, signal: init.signal ?? AbortSignal.timeout(timeoutMs) });
   } catch (e) {
     throw new ApiError(0, `The appliance is unreachable (${(e as Error).message}).`);
   }
+}
+
+/** apiFetch calls the appliance and returns the `data` of a Prometheus-style `{status, data}` answer. */
+export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const res = await send(path, init, REQUEST_TIMEOUT_MS);
   let body: { status?: string; data?: T; error?: string };
   try {
     body = (await res.json()) as typeof body;
@@ -53,6 +57,49 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   if (res.status === 401 && token === null) sendToLogin();
   if (!res.ok || body.status === 'error') throw new ApiError(res.status, body.error ?? `HTTP ${res.status}`);
   return body.data as T;
+}
+
+/**
+ * apiLines calls a route answering newline-delimited JSON and hands each parsed line to `onLine` as it
+ * arrives (a streamed answer is used before it ends). A refusal is an ApiError with the route's message.
+ */
+export async function apiLines(
+  path: string,
+  init: RequestInit,
+  timeoutMs: number,
+  onLine: (line: unknown) => void,
+): Promise<void> {
+  const res = await send(path, init, timeoutMs);
+  if (!res.ok || res.body === null) {
+    let message = `HTTP ${res.status}`;
+    try {
+      message = ((await res.json()) as { error?: string }).error ?? message;
+    } catch {
+      // not a JSON refusal: the status says enough
+    }
+    if (res.status === 401 && sessionStorage.getItem(TOKEN_KEY) === null) sendToLogin();
+    throw new ApiError(res.status, message);
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+      let nl;
+      while ((nl = text.indexOf('\n')) >= 0) {
+        const line = text.slice(0, nl);
+        text = text.slice(nl + 1);
+        if (line !== '') onLine(JSON.parse(line));
+      }
+    }
+    if (text.trim() !== '') onLine(JSON.parse(text)); // a last line without its newline
+  } catch (e) {
+    if (e instanceof SyntaxError)
+      throw new ApiError(res.status, `${path}: a line is not JSON (${e.message})`);
+    throw new ApiError(0, `The appliance stopped answering (${(e as Error).message}).`);
+  }
 }
 
 /**

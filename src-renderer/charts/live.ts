@@ -2,6 +2,7 @@
 // charts gain new points without re-fetching their whole range. One stream serves every panel of the page
 // (a browser allows only six connections per host), reopened when the set of queries changes; EventSource
 // reconnects by itself after a restart or a network drop.
+import { queryBatcher } from '../api/batch';
 import type { VectorItem } from '../api/client';
 
 /** LiveSample is one evaluation of a subscriber's queries: the time (s) and each query's vector or null. */
@@ -20,10 +21,18 @@ const subscribers = new Set<Subscriber>();
 let source: EventSource | undefined;
 let reopen: ReturnType<typeof setTimeout> | undefined;
 
-/** restart reopens the shared stream for the current subscribers (debounced: panels mount together). */
+/**
+ * restart reopens the shared stream for the current subscribers. It is debounced (panels mount together)
+ * and waits until the page's range queries are in: a stream evaluates all its queries as it opens, which
+ * would only slow down the ranges the panels still wait for.
+ */
 function restart(): void {
   clearTimeout(reopen);
   reopen = setTimeout(() => {
+    if (queryBatcher.busy) {
+      restart();
+      return;
+    }
     source?.close();
     source = undefined;
     if (subscribers.size === 0) return;

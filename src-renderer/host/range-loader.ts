@@ -1,9 +1,9 @@
-// range-loader.ts: how panels fetch their ranges. A host dashboard opens 20 panels at once: firing all of
-// their queries together only queues them behind the browser's six connections (one already held by the
-// live stream) and makes the server evaluate everything at the same time, so the first charts finish as
-// late as the last. A small pool keeps a few queries in flight, steps follow the chart's width in pixels,
-// windows are aligned to the step, and answers are kept briefly so the kiosk's rotation and a panel that
-// re-mounts reuse them instead of asking again.
+// range-loader.ts: how panels fetch their ranges. A host dashboard opens 20 panels at once: their queries
+// go out together in one batch request (api/batch.ts), steps follow the chart's width in pixels, windows
+// are aligned to the step, and answers are kept briefly so the kiosk's rotation and a panel that re-mounts
+// reuse them instead of asking again. Without batching, a small pool keeps a few single queries in flight:
+// firing them all at once only queues them behind the browser's six connections.
+import { queryBatcher, urlBatching } from '../api/batch';
 import { queryRange, type MatrixItem, type RangeOptions } from '../api/client';
 
 /** LoaderOptions tune the pool and the cache. */
@@ -102,7 +102,11 @@ export function urlConcurrency(href: string | undefined): number | undefined {
   return Number.isInteger(n) && n >= 1 && n <= 32 ? n : undefined;
 }
 
-/** rangeLoader is the page-wide pool every panel shares. */
-export const rangeLoader = new RangeLoader({
-  concurrency: urlConcurrency(globalThis.location?.href),
-});
+/**
+ * rangeLoader is the page-wide loader every panel shares. Its queries go out batched (api/batch.ts: one
+ * request, so no pool is needed in front of it); with batching off (`?queryBatch=0`) they go one by one
+ * through the pool.
+ */
+export const rangeLoader = urlBatching(globalThis.location?.href)
+  ? new RangeLoader({ concurrency: Infinity, fetchRange: (expr, r) => queryBatcher.range(expr, r) })
+  : new RangeLoader({ concurrency: urlConcurrency(globalThis.location?.href) });

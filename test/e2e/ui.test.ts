@@ -45,8 +45,9 @@ function atLeast(l: Locator, n: number, timeoutMs = 30_000): Promise<number> {
   return waitFor(`${n} × ${l}`, async () => ((await l.count()) >= n ? l.count() : undefined), timeoutMs);
 }
 
-async function open(path: string): Promise<Page> {
+async function open(path: string, before?: (page: Page) => void): Promise<Page> {
   const page = await browser!.context.newPage();
+  before?.(page);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   (page as Page & { errors?: string[] }).errors = errors;
@@ -86,9 +87,21 @@ test(
 
 test('the host dashboard draws its charts and lists filesystems', { skip, timeout: 90_000 }, async () => {
   const instance = stack!.instances[0]!;
-  const page = await open(`/hosts/${encodeURIComponent(instance)}`);
+  const queries: string[] = [];
+  const page = await open(`/hosts/${encodeURIComponent(instance)}`, (p) =>
+    p.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (/^\/api\/(v1\/query|vigie\/query_batch)/.test(path)) queries.push(path);
+    }),
+  );
   const charts = page.locator('section.panel canvas');
   await atLeast(page.locator('section.panel:not([data-state="loading"])'), 20, 60_000);
+  // The 20 panels' 38 range queries and the summary go out batched, not one request each.
+  assert.ok(queries.length >= 1 && queries.length <= 2, `one or two requests, not ${queries.length}`);
+  assert.ok(
+    queries.every((q) => q === '/api/vigie/query_batch'),
+    `only batches: ${queries.join(', ')}`,
+  );
   assert.equal(await page.locator('section.panel').count(), 20, 'the generated dashboard has 20 panels');
   const n = await charts.count();
   assert.ok(n >= 18, `at least 18 of 20 charts have data from the simulated host (got ${n})`);
