@@ -266,3 +266,45 @@ test('TYPE, HELP and UNIT reach storage once per change', async () => {
   r = await scrape(store, cache, body, 20_000);
   assert.deepEqual([...r.metadata.keys()], ['a', 'g']);
 });
+
+test('a key learned from a text body is not taken as valid in an OpenMetrics body, where it is not', async () => {
+  const store = new MemoryStorage();
+  const cache = new ScrapeCache();
+  const body = 'a {x="1"} 1\nb{y="2"} 2\n';
+  for (let i = 1; i <= 2; i++) await scrape(store, cache, body, 1000 * i);
+  // The same text served as OpenMetrics: a blank before "{" is an error there, hint or not.
+  const app = store.appender();
+  const om = createParser(body + '# EOF\n', 'application/openmetrics-text; version=1.0.0');
+  assert.throws(() => appendScrape(om, app, cache, options(), 3000), /line 1, column 3: expected a number/);
+  app.rollback();
+  cache.failBegin();
+  cache.failEnd();
+  // Back to text: still parsed and stored as before.
+  const res = await scrape(store, cache, body, 4000);
+  assert.equal(res.appended, 2);
+  assert.equal(res.seriesAdded, 0);
+});
+
+test('metadata lines equal to the last good scrape are skipped; a change or a failed scrape is still seen', async () => {
+  const store = new MemoryStorage();
+  const cache = new ScrapeCache();
+  const body = '# HELP a A.\n# TYPE a counter\na 1\n# HELP b B.\n# TYPE b gauge\nb 2\n# TYPE c gauge\nc 3\n';
+  await scrape(store, cache, body, 1000);
+  assert.equal((await scrape(store, cache, body, 2000)).metadata.size, 0);
+  // A scrape that changes b's help but fails: nothing stored, and the next one still sends the change.
+  const changed = body.replace('B.', 'Bee.');
+  const app = store.appender();
+  appendScrape(createParser(changed, TEXT), app, cache, options(), 3000);
+  app.rollback();
+  cache.failBegin();
+  cache.failEnd();
+  let r = await scrape(store, cache, changed, 4000);
+  assert.deepEqual([...r.metadata.entries()], [['b', { type: 'gauge', help: 'Bee.', unit: '' }]]);
+  assert.equal(r.metadata.size, 1, 'the families read before the change are replayed, not sent again');
+  assert.equal((await scrape(store, cache, changed, 5000)).metadata.size, 0);
+  // Fewer lines (c's TYPE gone, c now untyped): a and b stay known for as long as they are exposed.
+  const shorter = changed.replace('# TYPE c gauge\n', '');
+  for (let i = 0; i < 12; i++) r = await scrape(store, cache, shorter, 6000 + i * 1000);
+  assert.deepEqual([...cache.metadata.keys()].sort(), ['a', 'b']);
+  assert.equal(r.metadata.size, 0);
+});

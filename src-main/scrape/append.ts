@@ -3,6 +3,7 @@ import { STALE_NAN } from '../common/sample';
 import { AppendError, type Appender, type MetricMetadata } from '../storage/api';
 import type { ExpositionParser } from './exposition/types';
 import { NO_SLOT, ownString, type ScrapeCache } from './cache';
+import { applyLine, type MetadataLine } from './metadata-lines';
 
 /** NO_LABELS is passed with a known ref: storage ignores the labels then, so none are built. */
 const NO_LABELS: Labels = Object.freeze({});
@@ -53,11 +54,13 @@ export class ScrapeLimitError extends Error {
 
 /**
  * appendScrape walks a parsed body and appends every sample to app, Prometheus-style: the series cache maps
- * the raw series text to a ref so known series cost one map lookup and build no label set, new series get
- * their final labels built once (target labels merged per honor_labels, then checked against the label
- * limits), refused samples (out of order, duplicate, too far in the future) are counted and skipped, and
- * series of the previous scrape that are missing get a staleness marker at defTime. Parse errors
- * (ExpositionError) and limit errors (ScrapeLimitError) throw: the caller rolls the whole scrape back.
+ * the raw series text to a ref so known series cost one in-place key comparison (one map lookup where the
+ * body's order changed), skip their label-block scan and build no label set; new series get their final
+ * labels built once (target labels merged per honor_labels, then checked against the label limits);
+ * TYPE/HELP/UNIT lines equal to the last scrape's are not read again; refused samples (out of order,
+ * duplicate, too far in the future) are counted and skipped, and series of the previous scrape that are
+ * missing get a staleness marker at defTime. Parse errors (ExpositionError) and limit errors
+ * (ScrapeLimitError) throw: the caller rolls the whole scrape back.
  */
 export function appendScrape(
   parser: ExpositionParser,
@@ -77,15 +80,26 @@ export function appendScrape(
     metadata: new Map(),
   };
   const seenMeta = new Map<string, MetricMetadata>();
+  let metaDiverged = false;
   const maxTime = defTime + opts.maxFutureMs;
   let sampleLimitHit = false;
-  for (let et = parser.next(); et !== undefined; et = parser.next()) {
+  cache.begin(parser.format);
+  for (;;) {
+    parser.expectKey(cache.expectedKey());
+    const et = parser.next();
+    if (et === undefined) break;
     if (et !== 'series') {
-      if (et !== 'comment') recordMetadata(parser, et, seenMeta);
+      if (et !== 'comment' && !cache.metaLines.same(parser.lineText())) {
+        // The first line that differs from last time's: replay the matched ones, then read from here on.
+        if (!metaDiverged) for (const l of cache.metaLines.diverge()) applyLine(l, seenMeta);
+        metaDiverged = true;
+        const line = readMetadataLine(parser, et);
+        cache.metaLines.record(line);
+        applyLine(line, seenMeta);
+      }
       continue;
     }
     res.scraped++;
-    const key = parser.seriesKey();
     const v = parser.value();
     let t = defTime;
     let explicitTs = false;
@@ -96,7 +110,7 @@ export function appendScrape(
         explicitTs = true;
       }
     }
-    let slot = cache.get(key);
+    let slot = cache.find(parser);
     let labels: Labels | undefined;
     if (slot === NO_SLOT) {
       labels = finalLabels(parser.labels(), opts);
@@ -128,7 +142,7 @@ export function appendScrape(
     res.appended++;
     if (slot === NO_SLOT) {
       if (ref === 0) continue;
-      slot = cache.add(key, ref);
+      slot = cache.add(parser.seriesKey(), ref);
       res.seriesAdded++;
     }
     // A sample with its own timestamp is not tracked for staleness, as in Prometheus: the exporter owns time.
@@ -139,14 +153,20 @@ export function appendScrape(
       `sample_limit exceeded: the scrape has ${res.postRelabel} samples, the limit is ${opts.sampleLimit}`,
       { scraped: res.scraped, postRelabel: res.postRelabel },
     );
-  for (const [sliced, m] of seenMeta) {
-    const name = cache.noteFamily(sliced);
-    const old = cache.metadata.get(name);
-    if (old === undefined || old.type !== m.type || old.help !== m.help || old.unit !== m.unit) {
-      // Kept by the cache and by storage: own copies, not slices that would keep this body alive.
-      const own: MetricMetadata = { type: m.type, help: ownString(m.help), unit: ownString(m.unit) };
-      app.setMetadata(name, own);
-      res.metadata.set(name, own);
+  // Metadata lines word for word those of the last successful scrape: its families, unchanged.
+  const unchanged = cache.metaLines.unchanged();
+  if (unchanged !== undefined) for (const l of unchanged) cache.noteFamily(l.name);
+  else {
+    // Fewer lines than last time, all the same as far as they go: those were not read yet.
+    if (!metaDiverged) for (const l of cache.metaLines.diverge()) applyLine(l, seenMeta);
+    for (const [name, m] of seenMeta) {
+      cache.noteFamily(name);
+      const old = cache.metadata.get(name);
+      if (old === undefined || old.type !== m.type || old.help !== m.help || old.unit !== m.unit) {
+        const meta: MetricMetadata = { type: m.type, help: m.help, unit: m.unit };
+        app.setMetadata(name, meta);
+        res.metadata.set(name, meta);
+      }
     }
   }
   writeStaleMarkers(app, cache, defTime);
@@ -170,21 +190,14 @@ export function writeStaleMarkers(app: Appender, cache: ScrapeCache, t: number):
   return n;
 }
 
-/** recordMetadata folds one TYPE/HELP/UNIT entry into the scrape's per-family metadata. */
-function recordMetadata(
-  parser: ExpositionParser,
-  et: 'type' | 'help' | 'unit',
-  seen: Map<string, MetricMetadata>,
-): void {
-  const name = parser.metricName();
-  let m = seen.get(name);
-  if (m === undefined) {
-    m = { type: 'unknown', help: '', unit: '' };
-    seen.set(name, m);
-  }
-  if (et === 'type') m.type = parser.type();
-  else if (et === 'help') m.help = parser.text();
-  else m.unit = parser.text();
+/** readMetadataLine reads a TYPE/HELP/UNIT entry, in own strings (slices would keep the body alive). */
+function readMetadataLine(parser: ExpositionParser, kind: 'type' | 'help' | 'unit'): MetadataLine {
+  return {
+    raw: ownString(parser.lineText()),
+    name: ownString(parser.metricName()),
+    kind,
+    value: kind === 'type' ? parser.type() : ownString(parser.text()),
+  };
 }
 
 /**

@@ -68,3 +68,59 @@ test('slots of forgotten keys are reused, so a churning target does not grow the
   for (let i = 0; i < 100; i++) slots.add(cache.get(`m{i="49-${i}"}`));
   assert.ok(Math.max(...slots) < 256, `slots stay low: max ${Math.max(...slots)}`);
 });
+
+/** keySource is a parser's KeySource over one key, counting how often the key string is made. */
+function keySource(key: string, counter: { slices: number }) {
+  return {
+    seriesKey: () => {
+      counter.slices++;
+      return key;
+    },
+    seriesKeyIs: (k: string) => k === key,
+  };
+}
+
+/** findScrape plays a successful scrape through find(), returning the refs found (0 for a new key). */
+function findScrape(cache: ScrapeCache, keys: string[], counter: { slices: number }): number[] {
+  const refs: number[] = [];
+  for (const key of keys) {
+    let slot = cache.find(keySource(key, counter));
+    refs.push(slot === NO_SLOT ? 0 : cache.ref(slot));
+    if (slot === NO_SLOT) slot = cache.add(key, 100 + Number(key.slice(1)));
+    cache.track(slot);
+  }
+  cache.succeed();
+  return refs;
+}
+
+test('find gives the same slots as get, and a body in the last order makes no key strings', () => {
+  const cache = new ScrapeCache();
+  const counter = { slices: 0 };
+  const keys = Array.from({ length: 50 }, (_, i) => `k${i}`);
+  assert.deepEqual(findScrape(cache, keys, counter), new Array(50).fill(0));
+  counter.slices = 0;
+  const refs = keys.map((k) => 100 + Number(k.slice(1)));
+  assert.deepEqual(findScrape(cache, keys, counter), refs);
+  assert.equal(counter.slices, 0, 'every key was compared in place');
+
+  // A series removed, one inserted and two swapped: each costs a lookup, and the rest resynchronise.
+  const changed = keys.filter((k) => k !== 'k10');
+  changed.splice(20, 0, 'k99');
+  [changed[30], changed[31]] = [changed[31]!, changed[30]!];
+  counter.slices = 0;
+  const got = findScrape(cache, changed, counter);
+  assert.deepEqual(
+    got,
+    changed.map((k) => (k === 'k99' ? 0 : 100 + Number(k.slice(1)))),
+  );
+  assert.ok(counter.slices <= 5, `only the changed places were looked up (${counter.slices})`);
+  assert.equal(cache.get('k10'), NO_SLOT, 'the removed key is forgotten');
+
+  // A failed scrape keeps the last good order; a repeated line finds its slot again.
+  cache.failBegin();
+  cache.failEnd();
+  counter.slices = 0;
+  const again = findScrape(cache, [...changed, 'k0'], counter);
+  assert.equal(again.at(-1), 100);
+  assert.equal(counter.slices, 1, 'only the repeated line needed a lookup');
+});

@@ -13,6 +13,12 @@ const files = existsSync(dir)
       .sort()
   : [];
 
+// Missing upstream data must fail loudly: an empty run would pass while checking nothing.
+test('the upstream PromQL test scripts are there', () => {
+  assert.ok(existsSync(dir), `no PromQL conformance scripts at ${dir} (../shared/testdata/promql)`);
+  assert.ok(files.length > 0 || only !== undefined, `no *.test files in ${dir}`);
+});
+
 for (const file of files) {
   test(`promqltest ${file}`, async () => {
     const outcomes = await runScript(file, readFileSync(join(dir, file), 'utf8'), new MemoryStorage());

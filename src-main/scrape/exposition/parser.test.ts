@@ -207,3 +207,40 @@ test('the series key is the series as written, so equal text means equal labels'
   while (p.next() !== undefined) keys.push(p.seriesKey());
   assert.deepEqual(keys, ['x{a="1"}', 'x{a="1"}', 'x{a="2"}']);
 });
+
+test('a line whose key is the expected one parses to the same key, labels and value without a label scan', () => {
+  const body =
+    '# TYPE h histogram\nh_bucket{le="1",a="x\\"y"} 3\nh_bucket {le="2"} 5 1000\nplain 7\nother{b="c"} 1\n';
+  const plain = entries(body, TEXT);
+  for (const hint of [
+    'h_bucket{le="1",a="x\\"y"}',
+    'h_bucket {le="2"}',
+    'plain',
+    'other{b="d"}',
+    'h_bucket{le="1"',
+  ]) {
+    const p = createParser(body, TEXT);
+    const got: Entry[] = [];
+    for (;;) {
+      p.expectKey(hint);
+      const e = p.next();
+      if (e === undefined) break;
+      if (e !== 'series') continue;
+      assert.equal(p.seriesKeyIs(hint), p.seriesKey() === hint);
+      const entry: Entry = { series: p.seriesKey(), labels: { ...p.labels() }, value: p.value() };
+      const ts = p.timestamp();
+      if (ts !== undefined) entry.ts = ts;
+      got.push(entry);
+    }
+    assert.deepEqual(
+      got,
+      plain.filter((e) => 'series' in e),
+      `hint ${hint}`,
+    );
+  }
+  // A hint never hides an error in a line that is not exactly the hinted key.
+  const p = createParser('a{x="1"} 1\na{x="1"}} 2\n', TEXT);
+  p.expectKey('a{x="1"}');
+  assert.equal(p.next(), 'series');
+  assert.throws(() => p.next(), /line 2, column 9/);
+});

@@ -17,12 +17,27 @@ export interface ExpositionParser {
   next(): EntryType | undefined;
   /** seriesKey is the series as written (metric name and label block, no value): a cache key. */
   seriesKey(): string;
+  /**
+   * seriesKeyIs tells whether seriesKey() would equal `key`, without making the string: the series cache
+   * checks the series it expects at this position of the body first, and most scrapes repeat the last one.
+   */
+  seriesKeyIs(key: string): boolean;
+  /**
+   * expectKey tells the parser which key the next series line most likely has (the cache's guess from the
+   * last scrape, undefined for none). A line with exactly that text skips its label-block scan: the key
+   * was valid when it was first seen in this format. Only a hint; labels() still works on such a line.
+   */
+  expectKey(key: string | undefined): void;
+  /** format of the body, which decides what a valid key is (see ScrapeCache's per-format order). */
+  readonly format: ExpositionFormat;
   /** value of a 'series' entry; NaN and ±Inf allowed. */
   value(): number;
   /** timestamp of a 'series' entry in ms, undefined when the exposition gave none. */
   timestamp(): number | undefined;
   /** labels of a 'series' entry, `__name__` included. */
   labels(): Labels;
+  /** lineText is the raw text of a 'type' / 'help' / 'unit' entry's line, to compare it with last time's. */
+  lineText(): string;
   /** metricName of a 'type' / 'help' / 'unit' entry (the family name). */
   metricName(): string;
   /** type of a 'type' entry. */
