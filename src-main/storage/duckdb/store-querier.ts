@@ -11,33 +11,76 @@ import { readSampleChunk, type SampleSink } from './vectors';
 /** HEAD_IN_LIST_MAX is the most ids put in a head query's IN list; past it rows are filtered in JS. */
 const HEAD_IN_LIST_MAX = 1000;
 
-/** SampleAccumulator grows one series' samples from the head table and the write buffer, in arrival order. */
-class SampleAccumulator {
-  t = new Float64Array(16);
-  v = new Float64Array(16);
+/**
+ * TailRows collects a select's rows from the head table and the write buffer, in arrival order, in one
+ * growable set of columns. Rules refresh thousands of series with a few recent samples each every cycle;
+ * two small typed arrays per series made that select allocation- and GC-bound.
+ */
+class TailRows {
+  ids = new Int32Array(1024);
+  t = new Float64Array(1024);
+  v = new Float64Array(1024);
   n = 0;
 
-  push(t: number, v: number): void {
-    if (this.n === this.t.length) {
-      const nt = new Float64Array(this.n * 2);
-      const nv = new Float64Array(this.n * 2);
-      nt.set(this.t);
-      nv.set(this.v);
-      this.t = nt;
-      this.v = nv;
+  push(id: number, t: number, v: number): void {
+    if (this.n === this.ids.length) {
+      const grow = <A extends Int32Array | Float64Array>(a: A, make: (n: number) => A): A => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.ids = grow(this.ids, (k) => new Int32Array(k));
+      this.t = grow(this.t, (k) => new Float64Array(k));
+      this.v = grow(this.v, (k) => new Float64Array(k));
     }
+    this.ids[this.n] = id;
     this.t[this.n] = t;
     this.v[this.n++] = v;
   }
+
+  /** group orders the rows by series id, each series' in arrival order (a stable counting sort). */
+  group(size: number): GroupedTail {
+    const count = new Int32Array(size);
+    for (let i = 0; i < this.n; i++) count[this.ids[i]!]!++;
+    const start = new Int32Array(size);
+    for (let id = 0, acc = 0; id < size; id++) {
+      start[id] = acc;
+      acc += count[id]!;
+    }
+    const at = start.slice();
+    const t = new Float64Array(this.n);
+    const v = new Float64Array(this.n);
+    for (let i = 0; i < this.n; i++) {
+      const p = at[this.ids[i]!]!++;
+      t[p] = this.t[i]!;
+      v[p] = this.v[i]!;
+    }
+    return { start, count, t, v };
+  }
 }
 
+/** GroupedTail is TailRows by series: series id's rows are t/v[start[id], start[id] + count[id]). */
+interface GroupedTail {
+  start: Int32Array;
+  count: Int32Array;
+  t: Float64Array;
+  v: Float64Array;
+}
+
+/** NO_TAIL is the grouped tail of a select that found no head or write-buffer rows. */
+const NO_TAIL: GroupedTail = {
+  start: new Int32Array(0),
+  count: new Int32Array(0),
+  t: new Float64Array(0),
+  v: new Float64Array(0),
+};
+
 /**
- * Parts is one series' samples as found, in block order: decoded block series (whole, or trimmed for a
- * wide scan) and last the head's and write buffer's rows.
+ * Parts is one series' decoded block series as found, in block order (whole, or trimmed for a wide scan);
+ * the head's and write buffer's rows come after them, from the select's GroupedTail.
  */
 interface Parts {
   blocks: DecodedSeries[];
-  tail: SampleAccumulator | undefined;
 }
 
 /**
@@ -51,9 +94,11 @@ function assemble(
   pool: SelectBuffers,
   series: readonly IndexedSeries[],
   parts: readonly (Parts | undefined)[],
+  tail: GroupedTail,
   mint: number,
   maxt: number,
 ): SeriesData[] {
+  const tailCount = (id: number): number => (id < tail.count.length ? tail.count[id]! : 0);
   let total = 0;
   for (const s of series) {
     const p = parts[s.id]!;
@@ -61,7 +106,7 @@ function assemble(
       const [lo, hi] = inRange(d.t, mint, maxt);
       total += Math.max(0, hi - lo);
     }
-    total += p.tail?.n ?? 0;
+    total += tailCount(s.id);
   }
   if (total === 0) return [];
   const T = pool.take(total);
@@ -80,13 +125,15 @@ function assemble(
       V.set(d.v.subarray(lo, hi), off);
       off += hi - lo;
     }
-    const tail = p.tail;
-    if (tail !== undefined)
-      for (let i = 0; i < tail.n; i++) {
-        if (off > from && tail.t[i]! < T[off - 1]!) sorted = false;
-        T[off] = tail.t[i]!;
-        V[off++] = tail.v[i]!;
-      }
+    const n = tailCount(s.id);
+    if (n > 0) {
+      const lo = tail.start[s.id]!;
+      if (off > from && tail.t[lo]! < T[off - 1]!) sorted = false;
+      for (let i = lo + 1; i < lo + n && sorted; i++) if (tail.t[i]! < tail.t[i - 1]!) sorted = false;
+      T.set(tail.t.subarray(lo, lo + n), off);
+      V.set(tail.v.subarray(lo, lo + n), off);
+      off += n;
+    }
     if (off === from) continue;
     const t = T.subarray(from, off);
     const v = V.subarray(from, off);
@@ -125,10 +172,10 @@ export function createQuerier(st: DuckDBStorage): Querier {
       const series = pick([matchers], mint, maxt);
       if (series.length === 0) return [];
       const parts: (Parts | undefined)[] = new Array(st.index.nextId);
-      for (const s of series) parts[s.id] = { blocks: [], tail: undefined };
+      for (const s of series) parts[s.id] = { blocks: [] };
+      const rows = new TailRows();
       const sink: SampleSink = (id, t, v) => {
-        const p = parts[id];
-        if (p !== undefined) (p.tail ??= new SampleAccumulator()).push(t, v);
+        if (parts[id] !== undefined) rows.push(id, t, v);
       };
       const ids = series.map((s) => s.id);
       const cache = blockCacheOf(st, cacheBytes(st));
@@ -143,7 +190,8 @@ export function createQuerier(st: DuckDBStorage): Querier {
           if (t >= mint && t <= maxt) sink(buf.ids[i]!, t, buf.vs[i]!);
         }
       });
-      return assemble(selectBuffersOf(st, poolBytes(st)), series, parts, mint, maxt);
+      const tail = rows.n === 0 ? NO_TAIL : rows.group(parts.length);
+      return assemble(selectBuffersOf(st, poolBytes(st)), series, parts, tail, mint, maxt);
     },
     release(data) {
       const pool = selectBuffersOf(st, poolBytes(st));
