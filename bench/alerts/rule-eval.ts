@@ -182,7 +182,7 @@ async function main(): Promise<void> {
             `CPU p50 ${pct(cpu[i]!, 0.5).toFixed(0)} ms, p95 ${pct(cpu[i]!, 0.95).toFixed(0)} ms ` +
             `(main thread p50 ${pct(main[i]!, 0.5).toFixed(0)} ms, p95 ${pct(main[i]!, 0.95).toFixed(0)} ms) (target ≤ 200 ms)`,
         );
-    for (const [i, w] of wall.entries())
+    for (const w of wall)
       if (w.length > 0)
         console.log(`    wall per cycle, in order (ms): ${w.map((x) => x.toFixed(0)).join(' ')}`);
     console.log(

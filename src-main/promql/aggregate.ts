@@ -5,7 +5,7 @@ import type { Evaluator } from './evaluator';
 import { formatFloat, kahanAdd, type Value, type VSample } from './values';
 
 /** groupLabels is the label set of a sample's aggregation group under by(...)/without(...). */
-function groupLabels(l: Labels, e: AggregateExpr): Labels {
+export function groupLabels(l: Labels, e: AggregateExpr): Labels {
   const out: Record<string, string> = {};
   if (e.without) {
     for (const n in l) if (n !== '__name__' && !e.grouping.includes(n)) out[n] = l[n]!;

@@ -55,7 +55,8 @@ function signature(labels: Labels, m: VectorMatching): string {
 /** signatureMemo caches matching keys per matching clause and label-set object across steps. */
 const signatureMemo = new WeakMap<VectorMatching, WeakMap<Labels, string>>();
 
-function computeSignature(labels: Labels, m: VectorMatching): string {
+/** computeSignature is the matching key of labels under on(...)/ignoring(...). */
+export function computeSignature(labels: Labels, m: VectorMatching): string {
   const out: Record<string, string> = {};
   if (m.on) {
     for (const n of m.labels) if (labels[n] !== undefined) out[n] = labels[n]!;

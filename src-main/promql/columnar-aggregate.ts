@@ -5,6 +5,7 @@ import { bucketQuantile, parseLe } from './histogram';
 import type { Col, Columnar, Vec } from './columnar';
 import { Unsupported } from './columnar';
 import { formatFloat } from './values';
+import { groupLabels } from './aggregate';
 
 /**
  * columnar-aggregate.ts is the columnar form (columnar.ts) of aggregations and histogram_quantile: each
@@ -17,15 +18,6 @@ const FOLDS: ReadonlySet<AggregateOp> = new Set(['sum', 'avg', 'min', 'max', 'co
 /** supportedAggregate tells whether op has a columnar form (topk/bottomk only at the top of a query). */
 export function supportedAggregate(op: AggregateOp, top: boolean): boolean {
   return FOLDS.has(op) || (top && (op === 'topk' || op === 'bottomk'));
-}
-
-/** groupLabels is the label set of a series' aggregation group under by(...)/without(...), as aggregate.ts. */
-function groupLabels(l: Labels, e: AggregateExpr): Labels {
-  const out: Record<string, string> = {};
-  if (e.without) {
-    for (const n in l) if (n !== '__name__' && !e.grouping.includes(n)) out[n] = l[n]!;
-  } else for (const n of e.grouping) if (l[n] !== undefined && l[n] !== '') out[n] = l[n]!;
-  return out;
 }
 
 /** Groups is the static assignment of input columns to groups, numbered by first appearance. */

@@ -1,9 +1,9 @@
 import { isStaleNaN } from '../common/sample';
-import { labelsKey, type Labels } from '../common/labels';
+import type { Labels } from '../common/labels';
 import type { SeriesData } from '../storage/api';
 import { COMPARISON_OPS, SET_OPS, unwrapParens, type BinaryExpr, type Call, type Expr } from './ast';
 import type { MatrixSelector, VectorMatching, VectorSelector } from './ast';
-import { scalarOp } from './binary';
+import { computeSignature, scalarOp } from './binary';
 import { evalAggregateColumns, evalHistogramQuantileColumns, supportedAggregate } from './columnar-aggregate';
 import { QueryError } from './api';
 import { checkLimits, type EvalContext } from './context';
@@ -308,14 +308,14 @@ export class Columnar {
     const m = e.matching;
     const right = new Map<string, Col>();
     for (const c of r.cols) {
-      const sig = signature(c.labels, m);
+      const sig = computeSignature(c.labels, m);
       if (right.has(sig)) throw new Unsupported('duplicate match group on the right');
       right.set(sig, c);
     }
     const left = new Set<string>();
     const cols: Col[] = [];
     for (const c of l.cols) {
-      const sig = signature(c.labels, m);
+      const sig = computeSignature(c.labels, m);
       if (left.has(sig)) throw new Unsupported('duplicate match group on the left');
       left.add(sig);
       const rc = right.get(sig);
@@ -392,17 +392,6 @@ function withoutStale(s: SeriesData): [Float64Array, Float64Array] {
     v[j++] = x;
   }
   return [t, v];
-}
-
-/** signature is the matching key of labels under on(...)/ignoring(...), as binary.ts computes it. */
-function signature(labels: Labels, m: VectorMatching): string {
-  const out: Record<string, string> = {};
-  if (m.on) {
-    for (const n of m.labels) if (labels[n] !== undefined) out[n] = labels[n]!;
-  } else {
-    for (const n in labels) if (n !== '__name__' && !m.labels.includes(n)) out[n] = labels[n]!;
-  }
-  return labelsKey(out);
 }
 
 /** resultLabels is a one-to-one match's output labels, as binary.ts computes them. */
