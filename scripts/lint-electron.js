@@ -14,24 +14,33 @@ const require = createRequire(import.meta.url);
 const cli = join(require.resolve('@doyensec/electronegativity/package.json'), '..', 'dist', 'index.js');
 const electronVersion = require('electron/package.json').version;
 
-/** parseCsvLine splits one line of electronegativity's CSV (quoted fields may hold commas). */
-function parseCsvLine(line) {
-  const out = [];
+/** parseCsv splits electronegativity's CSV report into rows of fields. */
+function parseCsv(text) {
+  // Quoted fields may hold commas, doubled quotes and line breaks (electronegativity's descriptions do).
+  const rows = [];
+  let row = [];
   let cur = '';
   let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (ch === '"' && line[i + 1] === '"' && quoted) {
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"' && text[i + 1] === '"' && quoted) {
       cur += '"';
       i++;
     } else if (ch === '"') quoted = !quoted;
     else if (ch === ',' && !quoted) {
-      out.push(cur.trim());
+      row.push(cur.trim());
+      cur = '';
+    } else if ((ch === '\n' || ch === '\r') && !quoted) {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(cur.trim());
+      if (row.some((f) => f !== '')) rows.push(row);
+      row = [];
       cur = '';
     } else cur += ch;
   }
-  out.push(cur.trim());
-  return out;
+  row.push(cur.trim());
+  if (row.some((f) => f !== '')) rows.push(row);
+  return rows;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'vigie-electronegativity-'));
@@ -68,11 +77,13 @@ try {
     process.stderr.write(`lint:electron: electronegativity produced no report\n${run.stdout}${run.stderr}`);
     process.exit(2);
   }
-  const rows = readFileSync(out, 'utf8').trim().split('\n').slice(1).map(parseCsvLine);
+  const rows = parseCsv(readFileSync(out, 'utf8')).slice(1);
   let high = 0;
   for (const [issue, severity, confidence, file, location, , description] of rows) {
     if (severity === 'HIGH' || severity === 'CRITICAL') high++;
-    console.log(`${severity.padEnd(13)} ${confidence.padEnd(9)} ${issue} ${file}:${location} ${description}`);
+    console.log(
+      `${(severity ?? '?').padEnd(13)} ${(confidence ?? '?').padEnd(9)} ${issue} ${file}:${location} ${description}`,
+    );
   }
   console.log(
     `lint:electron: ${rows.length} finding(s), ${high} high-severity (electron ${electronVersion})`,
